@@ -1,0 +1,3 @@
+from depguard.cli import main
+
+main()

@@ -1,0 +1,329 @@
+"""The ``depguard`` command line.
+
+Exit codes: 0 the gate passes, 1 something is blocked (or warned, with ``--fail-on warn``) or an
+input could not be read, 2 usage error (bad flag, missing file, bad configuration), 3 internal
+error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from depguard import __version__
+from depguard.errors import UsageError
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+app = typer.Typer(
+    name="depguard",
+    help="Stop hallucinated and typosquatted dependencies before they are installed.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"depguard {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """depguard checks every dependency (declared or imported) against the package index,
+    a team allowlist and risk signals, and gives each an allow, warn or block verdict."""
+
+
+# Options shared by the commands that judge packages.
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to FILE; a short summary still goes to the terminal.",
+        dir_okay=False,
+    ),
+]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on", help="Exit 1 when anything is at least: block (default), warn, or never."
+    ),
+]
+IndexOpt = Annotated[
+    str | None, typer.Option("--index-url", help="Package index base URL (env DEPGUARD_INDEX_URL).")
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Cache directory (env DEPGUARD_CACHE_DIR).", file_okay=False),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+RefreshOpt = Annotated[bool, typer.Option("--refresh", help="Ignore cached metadata; ask again.")]
+OfflineOpt = Annotated[
+    bool, typer.Option("--offline", help="No network: use only the cache and bundled data.")
+]
+AllowlistOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--allowlist",
+        help="Team allowlist file (repeatable). Default: found by convention.",
+        dir_okay=False,
+    ),
+]
+RequireAllowlistOpt = Annotated[
+    bool,
+    typer.Option("--require-allowlist", help="Block every package that is not on the allowlist."),
+]
+FailOpenOpt = Annotated[
+    bool,
+    typer.Option("--fail-open", help="When the registry cannot be asked, warn instead of block."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Configuration file (depguard.toml or a pyproject.toml).", dir_okay=False
+    ),
+]
+ConcurrencyOpt = Annotated[
+    int | None,
+    typer.Option("--concurrency", min=1, max=64, help="Registry requests in flight (default 16)."),
+]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout", min=0.1, help="Seconds to wait for one registry answer (default 15)."
+    ),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List allowed packages too.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Manifests, directories, or '-' for a requirements list on standard input. "
+            "Default: the current directory."
+        ),
+    ] = None,
+    format: FormatOpt = "text",
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    index_url: IndexOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    refresh: RefreshOpt = False,
+    offline: OfflineOpt = False,
+    allowlist: AllowlistOpt = None,
+    require_allowlist: RequireAllowlistOpt = False,
+    fail_open: FailOpenOpt = False,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude", help="Glob of paths to skip when walking directories (repeatable)."
+        ),
+    ] = None,
+    allow_outside_includes: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside-includes",
+            help="Follow -r/-c includes that point outside the checked tree.",
+        ),
+    ] = False,
+    project_status: Annotated[
+        bool,
+        typer.Option(
+            "--project-status",
+            help="Also ask the index for every package's status marker (archived, deprecated).",
+        ),
+    ] = False,
+    config: ConfigOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check the dependencies of manifests, directories or standard input."""
+    from depguard.pipeline import RunOptions
+    from depguard.pipeline import check as run_check
+
+    targets = list(paths or ["."])
+    settings = _settings(
+        targets,
+        config=config,
+        index_url=index_url,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        refresh=refresh,
+        offline=offline,
+        allowlist=allowlist,
+        require_allowlist=require_allowlist,
+        fail_open=fail_open,
+        fail_on=fail_on,
+        exclude=exclude,
+        allow_outside_includes=allow_outside_includes,
+        project_status=project_status,
+        concurrency=concurrency,
+        timeout=timeout,
+    )
+    _check_format(format)
+    options = RunOptions(paths=targets, stdin=_read_stdin, progress=_progress_factory(quiet))
+    report = run_check(options, settings)
+    _emit(report, settings, format=format, output=output, verbose=verbose, quiet=quiet)
+
+
+def _check_format(name: str) -> None:
+    from depguard.report import FORMATS
+
+    if name not in FORMATS:
+        raise UsageError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
+
+
+def _settings(
+    targets: list[str],
+    *,
+    config: Path | None,
+    no_cache: bool,
+    allowlist: list[Path] | None,
+    exclude: list[str] | None,
+    **flags: Any,
+) -> Any:
+    from depguard.config import project_root, resolve_settings
+
+    first = next((t for t in targets if t != "-"), ".")
+    start = Path(first)
+    start = start if start.is_dir() else start.parent
+    root = project_root(start)
+    settings = resolve_settings(
+        config=config,
+        start=Path.cwd(),
+        **{k: v for k, v in flags.items() if v not in (None, False)},
+    )
+    changes: dict[str, Any] = {"root": str(root)}
+    if no_cache:
+        changes["use_cache"] = False
+    if allowlist:
+        changes["allowlist"] = tuple(str(p) for p in allowlist)
+    if exclude:
+        changes["exclude"] = settings.exclude + tuple(exclude)
+    if settings.cache_dir is None and os.environ.get("DEPGUARD_CACHE_DIR"):
+        changes["cache_dir"] = os.environ["DEPGUARD_CACHE_DIR"]
+    return settings.with_overrides(**changes)
+
+
+def _read_stdin() -> str:
+    from depguard.sources.reading import MANIFEST_LIMIT, decode
+
+    data = sys.stdin.buffer.read(MANIFEST_LIMIT + 1)
+    if len(data) > MANIFEST_LIMIT:
+        raise UsageError("standard input is larger than the manifest size bound")
+    from depguard.errors import ManifestError
+
+    try:
+        return decode(data)
+    except ManifestError as exc:
+        raise UsageError(f"standard input: {exc.message}") from None
+
+
+def _progress_factory(quiet: bool) -> Any:
+    def start(total: int) -> Any:
+        if quiet or total <= 5 or not os.isatty(2):
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from depguard.report.text import make_console
+
+        progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=make_console(stderr=True),
+            transient=True,
+        )
+        task = progress.add_task("registry", total=total)
+        progress.start()
+        done = [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            progress.update(task, advance=n)
+            if done[0] >= total:
+                progress.stop()
+
+        return tick
+
+    return start
+
+
+def _emit(
+    report: Any, settings: Any, *, format: str, output: Path | None, verbose: bool, quiet: bool
+) -> None:
+    from depguard.policy import exit_code
+    from depguard.report import renderer
+    from depguard.report.text import make_console, print_report, summary_line
+
+    status = exit_code(report.worst, settings.fail_on)
+    if output is not None or format != "text":
+        rendered = renderer(format)(report)
+        if output is not None:
+            try:
+                output.write_text(rendered, encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        else:
+            sys.stdout.write(rendered)
+            sys.stdout.flush()
+    if format == "text" or output is not None:
+        console = make_console(stderr=output is None and format != "text")
+        if quiet:
+            console.print(summary_line(report, status, settings.fail_on))
+        else:
+            print_report(
+                report, console, verbose=verbose, exit_status=status, fail_on=settings.fail_on
+            )
+    raise typer.Exit(status)
+
+
+def main() -> None:
+    """Console entry point: never a traceback, always an exit code."""
+    try:
+        app(prog_name="depguard")
+    except UsageError as exc:
+        _fail(f"error: {exc}", EXIT_USAGE)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("DEPGUARD_DEBUG"):
+            raise
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc} (set DEPGUARD_DEBUG=1 for details; "
+            "please report this)",
+            EXIT_INTERNAL,
+        )
+
+
+def _fail(message: str, code: int) -> None:
+    from depguard.sanitize import clean
+
+    sys.stderr.write(f"depguard: {clean(message, 1000)}\n")
+    raise SystemExit(code)

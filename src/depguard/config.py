@@ -1,0 +1,313 @@
+"""Settings: built-in defaults, then the configuration file, then environment, then flags.
+
+Configuration lives in ``[tool.depguard]`` of ``pyproject.toml`` or at the top level of
+``depguard.toml``, found by walking up from the working directory to the repository root
+(or named with ``--config``). Unknown keys are an error, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from depguard import endpoints
+from depguard.errors import UsageError
+from depguard.model import Severity
+
+FAIL_ON = ("block", "warn", "never")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Signal thresholds. The reasoning behind each default is in the README."""
+
+    recent_days: int = 30
+    very_recent_days: int = 7
+    low_downloads: int = 1000
+    few_releases: int = 2
+    block_score: int = 70
+    warn_score: int = 40
+    established_days: int = 365
+    established_downloads: int = 50_000
+    popularity_ratio: int = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_url: str = endpoints.PYPI_INDEX
+    npm_registry: str = endpoints.NPM_REGISTRY
+    pypistats_url: str = endpoints.PYPISTATS
+    npm_downloads_url: str = endpoints.NPM_DOWNLOADS
+    downloads_api: bool = True
+    concurrency: int = 16
+    timeout: float = 15.0
+    retries: int = 3
+    time_budget: float = 300.0
+    max_pypi_bytes: int = 48 * 1024 * 1024
+    max_npm_bytes: int = 96 * 1024 * 1024
+    ca_bundle: str | None = None
+    cache_dir: str | None = None
+    use_cache: bool = True
+    refresh: bool = False
+    offline: bool = False
+    fail_on: str = "block"
+    fail_open: bool = False
+    require_allowlist: bool = False
+    allowlist: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    allow_outside_includes: bool = False
+    project_status: bool = False
+    python_version: str | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    weights: Mapping[str, int] = field(default_factory=dict)
+    config_path: str | None = None
+    root: str = "."
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_SIMPLE_KEYS = {f.name for f in fields(Settings)} - {
+    "thresholds",
+    "severity",
+    "weights",
+    "config_path",
+    "root",
+    "refresh",
+    "use_cache",
+}
+_THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
+
+ENVIRONMENT = {
+    "DEPGUARD_INDEX_URL": "index_url",
+    "DEPGUARD_NPM_REGISTRY": "npm_registry",
+    "DEPGUARD_PYPISTATS_URL": "pypistats_url",
+    "DEPGUARD_NPM_DOWNLOADS_URL": "npm_downloads_url",
+    "DEPGUARD_CACHE_DIR": "cache_dir",
+    "DEPGUARD_CONCURRENCY": "concurrency",
+    "DEPGUARD_TIMEOUT": "timeout",
+    "DEPGUARD_CA_BUNDLE": "ca_bundle",
+}
+
+
+def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
+    """The nearest depguard.toml or pyproject.toml with [tool.depguard], up to the repo root."""
+    current = start.resolve()
+    for directory in (current, *current.parents):
+        candidate = directory / "depguard.toml"
+        if candidate.is_file():
+            return candidate, _load_toml(candidate)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            data = _load_toml(pyproject, strict=False)
+            tool = data.get("tool")
+            if isinstance(tool, Mapping) and isinstance(tool.get("depguard"), Mapping):
+                return pyproject, tool["depguard"]
+        if (directory / ".git").exists():
+            break
+    return None
+
+
+def load_config(path: Path) -> Mapping[str, Any]:
+    data = _load_toml(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool")
+        section = tool.get("depguard") if isinstance(tool, Mapping) else None
+        if not isinstance(section, Mapping):
+            raise UsageError(f"{path}: no [tool.depguard] table")
+        return section
+    return data
+
+
+def _load_toml(path: Path, *, strict: bool = True) -> Mapping[str, Any]:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return tomlkit.parse(text).unwrap()
+    except (OSError, UnicodeDecodeError, TOMLKitError, RecursionError) as exc:
+        if not strict:
+            return {}
+        raise UsageError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def apply_config(settings: Settings, data: Mapping[str, Any], source: str) -> Settings:
+    """Layer a configuration table over ``settings``; unknown keys and bad types are errors."""
+    changes: dict[str, Any] = {}
+    base_dir = Path(source).parent
+    for raw_key, value in data.items():
+        key = str(raw_key).replace("-", "_")
+        if key in ("thresholds",):
+            changes["thresholds"] = _thresholds(settings.thresholds, value, source)
+        elif key == "severity":
+            changes["severity"] = {**settings.severity, **_severities(value, source)}
+        elif key == "weights":
+            changes["weights"] = {**settings.weights, **_weights(value, source)}
+        elif key in _THRESHOLD_KEYS:
+            changes["thresholds"] = _thresholds(
+                changes.get("thresholds", settings.thresholds), {key: value}, source
+            )
+        elif key in _SIMPLE_KEYS:
+            changes[key] = _coerce(settings, key, value, source)
+            if key == "allowlist":
+                changes[key] = tuple(str(base_dir / p) for p in changes[key])
+            if key == "cache_dir" and changes[key]:
+                changes[key] = str(base_dir / changes[key])
+        else:
+            raise UsageError(f"{source}: unknown setting {raw_key!r}")
+    return replace(settings, **changes)
+
+
+def apply_environment(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    changes: dict[str, Any] = {}
+    for variable, key in ENVIRONMENT.items():
+        value = environ.get(variable)
+        if value:
+            changes[key] = _coerce(settings, key, value, variable)
+    return replace(settings, **changes)
+
+
+def _coerce(settings: Settings, key: str, value: Any, source: str) -> Any:
+    current = getattr(settings, key)
+    if key == "fail_on":
+        if value not in FAIL_ON:
+            raise UsageError(f"{source}: fail_on must be one of {', '.join(FAIL_ON)}")
+        return value
+    if isinstance(current, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
+            return value.lower() in ("1", "true", "yes")
+        raise UsageError(f"{source}: {key} must be true or false")
+    if isinstance(current, int):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{source}: {key} must be an integer") from None
+        if number < 1:
+            raise UsageError(f"{source}: {key} must be at least 1")
+        return number
+    if isinstance(current, float):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{source}: {key} must be a number") from None
+    if isinstance(current, tuple):
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise UsageError(f"{source}: {key} must be a list of strings")
+    if value is None or isinstance(value, str):
+        if key.endswith("_url") or key == "npm_registry":
+            return _check_url(str(value), key, source)
+        return value
+    raise UsageError(f"{source}: {key} must be a string")
+
+
+def _check_url(value: str, key: str, source: str) -> str:
+    value = value.strip().rstrip("/")
+    if not value.startswith(("https://", "http://")):
+        raise UsageError(f"{source}: {key} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _thresholds(current: Thresholds, value: Any, source: str) -> Thresholds:
+    if not isinstance(value, Mapping):
+        raise UsageError(f"{source}: thresholds must be a table")
+    changes: dict[str, int] = {}
+    for raw_key, raw in value.items():
+        key = str(raw_key).replace("-", "_")
+        if key not in _THRESHOLD_KEYS:
+            raise UsageError(f"{source}: unknown threshold {raw_key!r}")
+        if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+            raise UsageError(f"{source}: threshold {raw_key} must be a non-negative integer")
+        changes[key] = raw
+    return replace(current, **changes)
+
+
+def _severities(value: Any, source: str) -> dict[str, Severity]:
+    from depguard.findings import CATALOG
+
+    if not isinstance(value, Mapping):
+        raise UsageError(f"{source}: severity must be a table of finding id = level")
+    out: dict[str, Severity] = {}
+    aliases = {
+        "block": Severity.HIGH,
+        "warn": Severity.MEDIUM,
+        "info": Severity.LOW,
+        "allow": Severity.LOW,
+    }
+    for key, raw in value.items():
+        if key not in CATALOG:
+            raise UsageError(f"{source}: unknown finding id {key!r} in severity")
+        level = str(raw).lower()
+        if level in aliases:
+            out[str(key)] = aliases[level]
+        else:
+            try:
+                out[str(key)] = Severity(level)
+            except ValueError:
+                raise UsageError(
+                    f"{source}: severity of {key} must be high, medium, low (or block, warn, info)"
+                ) from None
+    return out
+
+
+def _weights(value: Any, source: str) -> dict[str, int]:
+    from depguard.findings import CATALOG
+
+    if not isinstance(value, Mapping):
+        raise UsageError(f"{source}: weights must be a table of finding id = points")
+    out: dict[str, int] = {}
+    for key, raw in value.items():
+        if key not in CATALOG:
+            raise UsageError(f"{source}: unknown finding id {key!r} in weights")
+        if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= 100:
+            raise UsageError(f"{source}: weight of {key} must be an integer from 0 to 100")
+        out[str(key)] = raw
+    return out
+
+
+def project_root(start: Path) -> Path:
+    """The checked tree: the enclosing repository, else the working directory, else ``start``."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    cwd = Path.cwd().resolve()
+    if start == cwd or cwd in start.parents:
+        return cwd
+    return start
+
+
+def resolve_settings(
+    *,
+    config: Path | None,
+    start: Path,
+    environ: Mapping[str, str] | None = None,
+    **flags: Any,
+) -> Settings:
+    """Defaults ← configuration file ← environment ← command-line flags."""
+    settings = Settings()
+    if config is not None:
+        if not config.is_file():
+            raise UsageError(f"configuration file not found: {config}")
+        settings = apply_config(settings, load_config(config), str(config))
+        settings = replace(settings, config_path=str(config))
+    else:
+        found = find_config(start)
+        if found is not None:
+            path, data = found
+            settings = apply_config(settings, data, str(path))
+            settings = replace(settings, config_path=str(path))
+    settings = apply_environment(settings, os.environ if environ is None else environ)
+    for key in ("index_url", "npm_registry"):
+        if flags.get(key):
+            flags[key] = _check_url(str(flags[key]), key, f"--{key.replace('_', '-')}")
+    return settings.with_overrides(**flags)

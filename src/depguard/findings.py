@@ -1,0 +1,298 @@
+"""Every finding depguard can report, declared once.
+
+This table drives the text output, the SARIF rules, the README's finding table
+(`python -m depguard.findings --markdown`) and the policy's default severities and weights.
+A finding's ``severity`` is what it means on its own (high blocks, medium warns, low informs);
+its ``weight`` is what it adds to the package's 0-100 risk score. Both can be changed per id in
+``[tool.depguard.severity]`` and ``[tool.depguard.weights]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from depguard.model import Finding, JSONValue, Severity
+
+
+@dataclass(frozen=True)
+class FindingType:
+    id: str
+    severity: Severity
+    weight: int
+    title: str
+    help: str
+
+    def make(
+        self,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        **evidence: JSONValue,
+    ) -> Finding:
+        return Finding(self.id, severity or self.severity, message, dict(evidence))
+
+
+def _t(id: str, severity: Severity, weight: int, title: str, help: str) -> FindingType:
+    return FindingType(id, severity, weight, title, " ".join(help.split()))
+
+
+H, M, L = Severity.HIGH, Severity.MEDIUM, Severity.LOW
+
+NOT_FOUND = _t(
+    "not-found",
+    H,
+    100,
+    "Package does not exist on the index",
+    """The name is not registered on the package index. This is how hallucinated dependencies
+    look before an attacker registers them ("slopsquatting"). Fix the name (see the suggestions)
+    or remove the dependency; never register or install a name you cannot account for.""",
+)
+TYPOSQUAT = _t(
+    "typosquat",
+    M,
+    45,
+    "Name imitates a popular package",
+    """The name is a small edit, homoglyph, separator change, affix or reordering of a far more
+    popular package's name (named in `similar_to`). Check that you meant this package and not
+    the popular one.""",
+)
+IMPORT_NAME = _t(
+    "import-name",
+    M,
+    40,
+    "Import name used as a distribution name",
+    """The requested name is the import name of a different distribution (`import yaml` is
+    provided by PyYAML). Install the distribution named in the suggestion; a registered package
+    under the import name may be a placeholder or a squat.""",
+)
+NAME_PATTERN = _t(
+    "name-pattern",
+    L,
+    20,
+    "Name has the shape of a hallucination",
+    """A popular name combined with a generic word (`-utils`, `-helper`, `secure-`, `easy-`,
+    `-client`, `-sdk`) that is not itself an established package: the shape language models
+    invent and attackers register.""",
+)
+STDLIB_NAME = _t(
+    "stdlib-name",
+    M,
+    45,
+    "Manifest requests a standard-library module",
+    """The name is a module of the Python standard library. Installing it from the index fetches
+    an unrelated (possibly malicious) package; remove the line.""",
+)
+RECENTLY_CREATED = _t(
+    "recently-created",
+    M,
+    30,
+    "Package was created recently",
+    """The first release is younger than the threshold (default 30 days; stronger under 7).
+    Squatters register hallucinated names quickly; give a new package time or review it.""",
+)
+LOW_DOWNLOADS = _t(
+    "low-downloads",
+    L,
+    15,
+    "Few downloads",
+    """Few recent downloads: little evidence that others use and have vetted this package.""",
+)
+FEW_RELEASES = _t(
+    "few-releases",
+    L,
+    10,
+    "Few releases",
+    """Only one or two releases: typical of placeholder and squatted packages.""",
+)
+NO_REPOSITORY = _t(
+    "no-repository",
+    L,
+    10,
+    "No source repository",
+    """The registry metadata names no source repository, so the code cannot be reviewed
+    outside the published archive.""",
+)
+SINGLE_MAINTAINER = _t(
+    "single-maintainer",
+    L,
+    5,
+    "Single maintainer",
+    """One account controls every release; a compromise or a new owner changes everything.""",
+)
+EMPTY_DESCRIPTION = _t(
+    "empty-description",
+    L,
+    10,
+    "Empty description",
+    """No summary or description: placeholder packages rarely document themselves.""",
+)
+INSTALL_SCRIPTS = _t(
+    "install-scripts",
+    M,
+    25,
+    "Runs code at install time",
+    """The chosen version declares install-time scripts (`preinstall`, `install`,
+    `postinstall`): installing it runs its code on the build machine.""",
+)
+DIRECT_URL = _t(
+    "direct-url",
+    M,
+    0,
+    "Not installed from the index",
+    """A direct URL, VCS link or local path: the index cannot vouch for it, so depguard cannot
+    check it. Pin VCS links to a commit and review the source; local paths inside the project
+    are informational.""",
+)
+UNEXPECTED_REGISTRY = _t(
+    "unexpected-registry",
+    M,
+    20,
+    "Resolved from an unexpected registry",
+    """The lockfile resolves the package from a URL that is not the configured registry.""",
+)
+PARSE_ERROR = _t(
+    "parse-error",
+    H,
+    0,
+    "Input could not be read",
+    """A line or file could not be parsed. The rest was still checked, but the run fails so
+    that no dependency goes unchecked.""",
+)
+REGISTRY_ERROR = _t(
+    "registry-error",
+    H,
+    0,
+    "Registry metadata unavailable",
+    """The registry could not be asked (timeout, refused, bad answer). depguard fails closed:
+    the package is blocked unless `--fail-open` is given.""",
+)
+UNVERIFIED = _t(
+    "unverified",
+    M,
+    0,
+    "Not checked against the index",
+    """Offline with no cached metadata: existence, age and popularity are unknown. Name-based
+    checks still ran.""",
+)
+NOT_ALLOWLISTED = _t(
+    "not-allowlisted",
+    H,
+    0,
+    "Not on the allowlist",
+    """`--require-allowlist` is on and the package has no (unexpired, matching) allowlist
+    entry. Approve it with `depguard approve` after review.""",
+)
+DENYLISTED = _t(
+    "denylisted",
+    H,
+    100,
+    "On the team denylist",
+    """The team denylist names this package.""",
+)
+ALLOWLIST_EXPIRED = _t(
+    "allowlist-expired",
+    M,
+    0,
+    "Allowlist entry expired",
+    """The allowlist entry for this package has expired: review and renew it, or remove it.""",
+)
+YANKED = _t(
+    "yanked",
+    M,
+    10,
+    "Pinned version is yanked",
+    """The pinned version was yanked by its maintainers (the reason is shown when given).""",
+)
+UNKNOWN_VERSION = _t(
+    "unknown-version",
+    M,
+    10,
+    "Pinned version does not exist",
+    """The pinned version is not among the package's releases: a hallucinated version, or a
+    typo. Installation would fail or pick something else.""",
+)
+DEPRECATED = _t(
+    "deprecated",
+    M,
+    5,
+    "Deprecated",
+    """The index or the maintainers mark this package (or the chosen version) as deprecated.""",
+)
+ARCHIVED = _t(
+    "archived",
+    L,
+    5,
+    "Archived",
+    """The project is archived on the index (PEP 792): no new releases will come.""",
+)
+QUARANTINED = _t(
+    "quarantined",
+    H,
+    100,
+    "Quarantined by the index",
+    """The index has quarantined the project (PEP 792), usually for malware: no files are
+    offered. Remove it.""",
+)
+VULNERABLE = _t(
+    "vulnerable",
+    M,
+    0,
+    "Known vulnerabilities",
+    """The index lists known vulnerabilities for the chosen version (or for the latest
+    release, when the chosen version's own list is not served; the finding says which).""",
+)
+UNDECLARED_IMPORT = _t(
+    "undeclared-import",
+    M,
+    10,
+    "Imported but not declared",
+    """The code imports a third-party module that no manifest declares. Declare the
+    distribution that provides it (named in the finding) or remove the import.""",
+)
+
+CATALOG: dict[str, FindingType] = {
+    t.id: t
+    for t in (
+        NOT_FOUND,
+        QUARANTINED,
+        DENYLISTED,
+        TYPOSQUAT,
+        IMPORT_NAME,
+        STDLIB_NAME,
+        NAME_PATTERN,
+        RECENTLY_CREATED,
+        LOW_DOWNLOADS,
+        FEW_RELEASES,
+        NO_REPOSITORY,
+        SINGLE_MAINTAINER,
+        EMPTY_DESCRIPTION,
+        INSTALL_SCRIPTS,
+        UNDECLARED_IMPORT,
+        DIRECT_URL,
+        UNEXPECTED_REGISTRY,
+        PARSE_ERROR,
+        REGISTRY_ERROR,
+        UNVERIFIED,
+        NOT_ALLOWLISTED,
+        ALLOWLIST_EXPIRED,
+        YANKED,
+        UNKNOWN_VERSION,
+        DEPRECATED,
+        ARCHIVED,
+        VULNERABLE,
+    )
+}
+
+
+def markdown_table() -> str:
+    """The README's table of finding ids, generated from the catalog."""
+    rows = ["| id | severity | weight | meaning |", "|---|---|---|---|"]
+    for t in CATALOG.values():
+        rows.append(f"| `{t.id}` | {t.severity.value} | {t.weight} | **{t.title}.** {t.help} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # pragma: no cover - documentation helper
+    if "--markdown" in sys.argv:
+        print(markdown_table())

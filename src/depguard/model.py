@@ -1,0 +1,455 @@
+"""The records that flow through depguard: sources → registry metadata → signals → policy → report.
+
+Everything here is plain data. Sources produce :class:`Dependency` and :class:`InputError`;
+registries produce :class:`PackageInfo` and :class:`Downloads`; signals produce
+:class:`Finding`; the policy produces :class:`PackageReport`; reports read only :class:`Report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+JSONValue = Any  # a value json.dumps accepts
+
+
+class Ecosystem(str, Enum):
+    PYPI = "pypi"
+    NPM = "npm"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def index_label(self) -> str:
+        return "PyPI" if self is Ecosystem.PYPI else "npm"
+
+
+class Verdict(str, Enum):
+    ALLOW = "allow"
+    WARN = "warn"
+    BLOCK = "block"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        return _VERDICT_RANK[self]
+
+    def at_least(self, other: Verdict) -> bool:
+        return self.rank >= other.rank
+
+    @staticmethod
+    def worst(*verdicts: Verdict) -> Verdict:
+        return max(verdicts, key=lambda v: v.rank, default=Verdict.ALLOW)
+
+
+_VERDICT_RANK = {Verdict.ALLOW: 0, Verdict.WARN: 1, Verdict.BLOCK: 2}
+
+
+class Severity(str, Enum):
+    """How much a single finding weighs on its own: high blocks, medium warns, low informs."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def verdict(self) -> Verdict:
+        return {Severity.HIGH: Verdict.BLOCK, Severity.MEDIUM: Verdict.WARN}.get(
+            self, Verdict.ALLOW
+        )
+
+    def lowered(self) -> Severity:
+        return {Severity.HIGH: Severity.MEDIUM}.get(self, Severity.LOW)
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.path, self.line or 0, self.column or 0)
+
+    def to_json(self) -> dict[str, JSONValue]:
+        out: dict[str, JSONValue] = {"path": self.path, "line": self.line}
+        if self.column is not None:
+            out["column"] = self.column
+        return out
+
+
+class Origin(str, Enum):
+    """Where in a manifest (or code) a dependency was named."""
+
+    REQUIREMENT = "requirement"
+    CONSTRAINT = "constraint"
+    PROJECT = "project"
+    OPTIONAL = "optional"
+    GROUP = "group"
+    BUILD = "build-system"
+    POETRY = "poetry"
+    NPM = "package.json"
+    LOCKFILE = "lockfile"
+    IMPORT = "import"
+    COMMAND_LINE = "command-line"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class UrlKind(str, Enum):
+    VCS = "vcs"
+    URL = "url"
+    PATH = "path"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One reference to a package, exactly where it was made."""
+
+    ecosystem: Ecosystem
+    name: str
+    location: Location
+    normalized: str
+    origin: Origin = Origin.REQUIREMENT
+    specifier: str = ""
+    extras: tuple[str, ...] = ()
+    marker: str | None = None
+    url: str | None = None
+    url_kind: UrlKind | None = None
+    editable: bool = False
+    group: str | None = None
+    guarded: bool = False
+    alias: str | None = None
+    version: str | None = None
+    detail: str | None = None
+
+    @property
+    def is_direct(self) -> bool:
+        """A direct URL, VCS link or local path: cannot be verified against the index."""
+        return self.url is not None
+
+    @property
+    def pinned_version(self) -> str | None:
+        """The exact version this reference selects, if it selects exactly one."""
+        if self.version:
+            return self.version
+        spec = self.specifier.strip()
+        if spec.startswith("===") and "," not in spec:
+            return spec[3:].strip() or None
+        if spec.startswith("==") and "," not in spec and "*" not in spec:
+            return spec[2:].strip() or None
+        return None
+
+
+@dataclass(frozen=True)
+class InputError:
+    """A line or file that could not be read: reported as `parse-error`, never dropped."""
+
+    path: str
+    line: int | None
+    message: str
+    text: str | None = None
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line)
+
+
+@dataclass(frozen=True)
+class Vulnerability:
+    id: str
+    aliases: tuple[str, ...] = ()
+    summary: str | None = None
+    fixed_in: tuple[str, ...] = ()
+    link: str | None = None
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "id": self.id,
+            "aliases": list(self.aliases),
+            "summary": self.summary,
+            "fixed_in": list(self.fixed_in),
+            "link": self.link,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Vulnerability:
+        return cls(
+            id=str(data["id"]),
+            aliases=tuple(data.get("aliases") or ()),
+            summary=data.get("summary"),
+            fixed_in=tuple(data.get("fixed_in") or ()),
+            link=data.get("link"),
+        )
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """Facts derived from a registry document. Every field but the identity is optional:
+    ``None`` means the registry did not say, which is never read as a risk by itself."""
+
+    ecosystem: Ecosystem
+    name: str
+    exists: bool
+    display_name: str | None = None
+    summary: str | None = None
+    has_description: bool | None = None
+    created: datetime | None = None
+    latest_release: datetime | None = None
+    latest_version: str | None = None
+    releases: int | None = None
+    versions: tuple[str, ...] = ()
+    yanked: dict[str, str] = field(default_factory=dict)
+    deprecated: dict[str, str] = field(default_factory=dict)
+    maintainers: tuple[str, ...] | None = None
+    maintainers_source: str | None = None
+    organization: str | None = None
+    repository: str | None = None
+    homepage: str | None = None
+    status: str | None = None
+    status_reason: str | None = None
+    vulnerabilities: tuple[Vulnerability, ...] = ()
+    vulnerabilities_version: str | None = None
+    install_scripts: dict[str, str] | None = None
+    provenance: bool | None = None
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "ecosystem": self.ecosystem.value,
+            "name": self.name,
+            "exists": self.exists,
+            "display_name": self.display_name,
+            "summary": self.summary,
+            "has_description": self.has_description,
+            "created": _iso(self.created),
+            "latest_release": _iso(self.latest_release),
+            "latest_version": self.latest_version,
+            "releases": self.releases,
+            "versions": list(self.versions),
+            "yanked": dict(self.yanked),
+            "deprecated": dict(self.deprecated),
+            "maintainers": None if self.maintainers is None else list(self.maintainers),
+            "maintainers_source": self.maintainers_source,
+            "organization": self.organization,
+            "repository": self.repository,
+            "homepage": self.homepage,
+            "status": self.status,
+            "status_reason": self.status_reason,
+            "vulnerabilities": [v.to_json() for v in self.vulnerabilities],
+            "vulnerabilities_version": self.vulnerabilities_version,
+            "install_scripts": self.install_scripts,
+            "provenance": self.provenance,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PackageInfo:
+        maint = data.get("maintainers")
+        return cls(
+            ecosystem=Ecosystem(data["ecosystem"]),
+            name=data["name"],
+            exists=bool(data["exists"]),
+            display_name=data.get("display_name"),
+            summary=data.get("summary"),
+            has_description=data.get("has_description"),
+            created=_parse_iso(data.get("created")),
+            latest_release=_parse_iso(data.get("latest_release")),
+            latest_version=data.get("latest_version"),
+            releases=data.get("releases"),
+            versions=tuple(data.get("versions") or ()),
+            yanked=dict(data.get("yanked") or {}),
+            deprecated=dict(data.get("deprecated") or {}),
+            maintainers=None if maint is None else tuple(maint),
+            maintainers_source=data.get("maintainers_source"),
+            organization=data.get("organization"),
+            repository=data.get("repository"),
+            homepage=data.get("homepage"),
+            status=data.get("status"),
+            status_reason=data.get("status_reason"),
+            vulnerabilities=tuple(
+                Vulnerability.from_json(v) for v in data.get("vulnerabilities") or ()
+            ),
+            vulnerabilities_version=data.get("vulnerabilities_version"),
+            install_scripts=data.get("install_scripts"),
+            provenance=data.get("provenance"),
+        )
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """Recent download count. ``last_month`` is None when unknown: never shown as zero."""
+
+    last_month: int | None
+    source: str
+    rank: int | None = None
+
+    @classmethod
+    def unknown(cls) -> Downloads:
+        return cls(None, "unknown")
+
+
+class LookupStatus(str, Enum):
+    FOUND = "found"
+    NOT_FOUND = "not-found"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    OFFLINE = "offline"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome of asking the registry about one package."""
+
+    status: LookupStatus
+    info: PackageInfo | None = None
+    error: str | None = None
+    from_cache: bool = False
+    stale: bool = False
+    fetched_at: datetime | None = None
+
+    @property
+    def exists(self) -> bool | None:
+        if self.status is LookupStatus.FOUND:
+            return True
+        if self.status is LookupStatus.NOT_FOUND:
+            return False
+        return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    severity: Severity
+    message: str
+    evidence: dict[str, JSONValue] = field(default_factory=dict)
+    suppressed: str | None = None
+
+    def to_json(self) -> dict[str, JSONValue]:
+        out: dict[str, JSONValue] = {
+            "id": self.id,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+        out.update(self.evidence)
+        if self.suppressed:
+            out["suppressed"] = self.suppressed
+        return out
+
+
+@dataclass(frozen=True)
+class Package:
+    """Every reference to one package, grouped by its normalized name."""
+
+    ecosystem: Ecosystem
+    name: str
+    normalized: str
+    dependencies: tuple[Dependency, ...]
+
+    @property
+    def locations(self) -> tuple[Location, ...]:
+        return tuple(sorted({d.location for d in self.dependencies}, key=lambda x: x.sort_key))
+
+    @property
+    def specifiers(self) -> tuple[str, ...]:
+        return tuple(sorted({d.specifier for d in self.dependencies if d.specifier}))
+
+    @property
+    def pinned_versions(self) -> tuple[str, ...]:
+        return tuple(sorted({v for d in self.dependencies if (v := d.pinned_version)}))
+
+    @property
+    def from_index(self) -> bool:
+        """True when at least one reference would be resolved from the package index."""
+        return any(not d.is_direct for d in self.dependencies)
+
+    @property
+    def only_guarded_imports(self) -> bool:
+        return all(d.origin is Origin.IMPORT and d.guarded for d in self.dependencies)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything known about one package before it is judged: handed to the signals."""
+
+    package: Package
+    lookup: Lookup
+    downloads: Downloads
+    version_vulnerabilities: dict[str, tuple[Vulnerability, ...] | None] = field(
+        default_factory=dict
+    )
+
+    @property
+    def info(self) -> PackageInfo | None:
+        return self.lookup.info
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    package: Package
+    lookup: Lookup
+    downloads: Downloads
+    findings: tuple[Finding, ...]
+    verdict: Verdict
+    risk: int
+    allowlisted: str | None = None
+
+    @property
+    def reason(self) -> str:
+        active = [f for f in self.findings if not f.suppressed]
+        ranked = sorted(active, key=lambda f: _SEVERITY_ORDER[f.severity])
+        if ranked:
+            return "; ".join(f.message for f in ranked[:3])
+        if self.allowlisted:
+            return f"allowlisted: {self.allowlisted}"
+        return "no risk found"
+
+
+_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+@dataclass(frozen=True)
+class Report:
+    packages: tuple[PackageReport, ...]
+    errors: tuple[InputError, ...]
+    notices: tuple[str, ...] = ()
+
+    def count(self, verdict: Verdict) -> int:
+        return sum(1 for p in self.packages if p.verdict is verdict)
+
+    @property
+    def worst(self) -> Verdict:
+        if self.errors:
+            return Verdict.BLOCK
+        return Verdict.worst(*(p.verdict for p in self.packages))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from depguard.timeutil import parse_timestamp
+
+    return parse_timestamp(value)

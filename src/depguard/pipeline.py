@@ -1,0 +1,105 @@
+"""One run, one direction: sources → registry metadata → signals → policy → report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from depguard import allowlist as allowlists
+from depguard.cache import MetadataCache
+from depguard.config import Settings
+from depguard.model import (
+    Dependency,
+    Downloads,
+    Evidence,
+    Lookup,
+    LookupStatus,
+    Package,
+    Report,
+)
+from depguard.policy import judge
+from depguard.registries.service import Gathered, Progress, RegistryService
+from depguard.signals import Context, evaluate
+from depguard.sources import SourceResult
+from depguard.sources.collect import ReadContext, collect
+from depguard.sources.requirements import IncludePolicy
+from depguard.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    paths: Sequence[str]
+    stdin: Callable[[], str] | None = None
+    live_downloads: bool = False
+    progress: Callable[[int], Progress | None] | None = None
+
+
+def group(dependencies: Sequence[Dependency]) -> list[Package]:
+    """One package per (ecosystem, normalized name), in order of first mention."""
+    grouped: dict[tuple[str, str], list[Dependency]] = {}
+    for dep in dependencies:
+        grouped.setdefault((dep.ecosystem.value, dep.normalized), []).append(dep)
+    packages = []
+    for deps in grouped.values():
+        first = deps[0]
+        packages.append(Package(first.ecosystem, first.name, first.normalized, tuple(deps)))
+    return packages
+
+
+def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
+    root = Path(settings.root)
+    context = ReadContext(
+        includes=IncludePolicy(root=root, allow_outside=settings.allow_outside_includes),
+        excludes=settings.exclude,
+    )
+    return collect(options.paths, context, stdin=options.stdin)
+
+
+def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = None) -> Report:
+    """Run the whole check for the given paths."""
+    sources = read_sources(options, settings)
+    return judge_packages(group(sources.dependencies), sources, settings, options, now=now)
+
+
+def judge_packages(
+    packages: Sequence[Package],
+    sources: SourceResult,
+    settings: Settings,
+    options: RunOptions,
+    *,
+    now: dt.datetime | None = None,
+) -> Report:
+    now = now or utcnow()
+    team = allowlists.load(allowlists.discover(Path(settings.root), settings.allowlist))
+    cache = MetadataCache(
+        Path(settings.cache_dir) if settings.cache_dir else None,
+        enabled=settings.use_cache,
+    )
+    try:
+        gathered = RegistryService(settings, cache, now=now).gather(
+            packages, live_downloads=options.live_downloads, progress=options.progress
+        )
+    finally:
+        cache.close()
+    context = Context(now=now, thresholds=settings.thresholds, offline=settings.offline)
+    reports = []
+    for package in packages:
+        evidence = evidence_for(package, gathered)
+        reports.append(judge(evidence, evaluate(evidence, context), settings, team, now.date()))
+    return Report(
+        packages=tuple(reports),
+        errors=tuple(sources.errors),
+        notices=tuple(dict.fromkeys(gathered.notices)),
+    )
+
+
+def evidence_for(package: Package, gathered: Gathered) -> Evidence:
+    key = (package.ecosystem, package.normalized)
+    return Evidence(
+        package=package,
+        lookup=gathered.lookups.get(key, Lookup(LookupStatus.SKIPPED)),
+        downloads=gathered.downloads.get(key, Downloads.unknown()),
+        version_vulnerabilities=dict(gathered.version_vulnerabilities.get(key, {})),
+    )

@@ -1,0 +1,160 @@
+"""From findings to a verdict: severities, the risk score, the allowlist and the denylist.
+
+* Each finding's severity (from the catalog, or ``[tool.depguard.severity]``) implies a verdict
+  on its own: high blocks, medium warns, low informs.
+* The risk score is the sum of the active findings' weights, capped at 100; a score at or above
+  ``block_score`` blocks and at or above ``warn_score`` warns, so several weak signals together
+  can block where none would alone.
+* The verdict is the worse of the two.
+* A matching, unexpired allowlist entry allows the package, except when the index says it does
+  not exist or is quarantined; a denylist entry blocks it. ``--require-allowlist`` blocks
+  anything without an entry.
+* ``--fail-open`` turns ``registry-error`` into a warning.
+* A package referenced only by imports guarded with ``try: ... except ImportError`` is judged
+  one severity lower.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
+
+from depguard import findings as F
+from depguard.allowlist import Allowlist, Entry
+from depguard.config import Settings
+from depguard.model import Evidence, Finding, PackageReport, Severity, Verdict
+
+UNSUPPRESSIBLE = frozenset({F.NOT_FOUND.id, F.QUARANTINED.id, F.DENYLISTED.id})
+"""Findings an allowlist entry cannot waive: the index itself says the package is gone or bad."""
+
+
+def judge(
+    evidence: Evidence,
+    found: Iterable[Finding],
+    settings: Settings,
+    allowlist: Allowlist,
+    today: dt.date,
+) -> PackageReport:
+    package = evidence.package
+    findings = [_with_configured_severity(f, settings) for f in found]
+
+    if settings.fail_open:
+        findings = [
+            replace(f, severity=Severity.MEDIUM) if f.id == F.REGISTRY_ERROR.id else f
+            for f in findings
+        ]
+    if package.dependencies and package.only_guarded_imports:
+        findings = [
+            replace(f, severity=f.severity.lowered(), evidence={**f.evidence, "guarded": True})
+            for f in findings
+        ]
+
+    deny = allowlist.find("deny", package.ecosystem, package.normalized)
+    if deny is not None and not deny.expired(today):
+        findings.insert(
+            0,
+            F.DENYLISTED.make(
+                f"on the team denylist: {deny.describe()}",
+                source=deny.source,
+                reason=deny.reason,
+            ),
+        )
+
+    allowed: Entry | None = None
+    not_covered: str | None = None
+    allow = allowlist.find("allow", package.ecosystem, package.normalized)
+    if allow is not None and deny is None:
+        versions = _chosen_versions(evidence)
+        if allow.expired(today):
+            findings.append(
+                F.ALLOWLIST_EXPIRED.make(
+                    f"allowlist entry expired on {allow.expires}: {allow.describe()}",
+                    source=allow.source,
+                    expires=allow.expires.isoformat() if allow.expires else None,
+                )
+            )
+        elif allow.covers(versions) is not True:
+            shown = ", ".join(versions) or "an unknown version"
+            not_covered = f"the allowlist entry covers {allow.version}, not {shown}"
+        else:
+            allowed = allow
+
+    if allowed is None and deny is None and (settings.require_allowlist or not_covered):
+        message = not_covered or "not on the allowlist"
+        findings.append(
+            F.NOT_ALLOWLISTED.make(
+                f"{message} (--require-allowlist)" if settings.require_allowlist else message,
+                severity=None if settings.require_allowlist else Severity.LOW,
+            )
+        )
+
+    if allowed is not None:
+        note = f"allowlisted: {allowed.describe()}"
+        findings = [f if f.id in UNSUPPRESSIBLE else replace(f, suppressed=note) for f in findings]
+
+    active = [f for f in findings if not f.suppressed]
+    risk = min(100, sum(_weight(f, settings) for f in active))
+    verdict = Verdict.worst(*(f.severity.verdict for f in active))
+    thresholds = settings.thresholds
+    if risk >= thresholds.block_score:
+        verdict = Verdict.BLOCK
+    elif risk >= thresholds.warn_score:
+        verdict = Verdict.worst(verdict, Verdict.WARN)
+    if (
+        package.dependencies
+        and package.only_guarded_imports
+        and verdict is Verdict.BLOCK
+        and all(f.severity is not Severity.HIGH for f in active)
+    ):
+        verdict = Verdict.WARN  # the score alone cannot block an optional import
+
+    return PackageReport(
+        package=package,
+        lookup=evidence.lookup,
+        downloads=evidence.downloads,
+        findings=tuple(_ordered(findings)),
+        verdict=verdict,
+        risk=risk,
+        allowlisted=allowed.describe() if allowed else None,
+    )
+
+
+def _with_configured_severity(finding: Finding, settings: Settings) -> Finding:
+    configured = settings.severity.get(finding.id)
+    if configured is None or configured is finding.severity:
+        return finding
+    return replace(finding, severity=configured)
+
+
+def _weight(finding: Finding, settings: Settings) -> int:
+    if finding.id in settings.weights:
+        return settings.weights[finding.id]
+    explicit = finding.evidence.get("weight")
+    if isinstance(explicit, int) and not isinstance(explicit, bool):
+        return explicit
+    kind = F.CATALOG.get(finding.id)
+    return kind.weight if kind else 0
+
+
+def _chosen_versions(evidence: Evidence) -> list[str]:
+    pins = list(evidence.package.pinned_versions)
+    if pins:
+        return pins
+    info = evidence.info
+    return [info.latest_version] if info and info.latest_version else []
+
+
+_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.suppressed is not None, _ORDER[f.severity]))
+
+
+def exit_code(worst: Verdict, fail_on: str) -> int:
+    """0 when the run passes the gate, 1 when it does not (usage errors are 2, elsewhere)."""
+    if fail_on == "never":
+        return 0
+    threshold = Verdict.WARN if fail_on == "warn" else Verdict.BLOCK
+    return 1 if worst.at_least(threshold) else 0

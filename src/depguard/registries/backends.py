@@ -1,0 +1,57 @@
+"""The registry backends the service uses, one per ecosystem."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+from depguard.config import Settings
+from depguard.model import Ecosystem, Lookup, Vulnerability
+from depguard.registries.downloads import PyPIStats
+from depguard.registries.http import HttpClient, RegistryError
+from depguard.registries.pypi import PyPIClient
+
+DOWNLOADS_CONCURRENCY = 4
+"""pypistats is rate-limited per address: ask it gently."""
+
+
+class PyPIBackend:
+    ecosystem = Ecosystem.PYPI
+
+    def __init__(self, http: HttpClient, settings: Settings) -> None:
+        self.client = PyPIClient(http, settings.index_url, settings.max_pypi_bytes)
+        self.stats = PyPIStats(http, settings.pypistats_url)
+
+    async def lookup(self, name: str) -> Lookup:
+        return await self.client.project(name)
+
+    async def version_vulnerabilities(
+        self, name: str, version: str
+    ) -> tuple[Vulnerability, ...] | None:
+        return await self.client.version_vulnerabilities(name, version)
+
+    async def downloads(self, names: Sequence[str]) -> Mapping[str, int | None]:
+        """Counts per name. The first transport failure stops the lot (raised to the caller)."""
+        semaphore = asyncio.Semaphore(DOWNLOADS_CONCURRENCY)
+        counts: dict[str, int | None] = {}
+        failure: list[RegistryError] = []
+
+        async def one(name: str) -> None:
+            if failure:
+                return
+            async with semaphore:
+                if failure:
+                    return
+                try:
+                    counts[name] = await self.stats.last_month(name)
+                except RegistryError as exc:
+                    failure.append(exc)
+
+        await asyncio.gather(*(one(name) for name in names))
+        if failure and not counts:
+            raise failure[0]
+        return counts
+
+
+def pypi_backend(http: HttpClient, settings: Settings) -> PyPIBackend:
+    return PyPIBackend(http, settings)

@@ -1,0 +1,48 @@
+"""Risk signals: small pure functions from evidence to findings.
+
+A signal never touches the network or the disk: the pipeline hands it the evidence (the
+package's references, the registry lookup, download counts) and a context (thresholds, the
+current time). Each signal lives in its own module and reports findings declared in
+:mod:`depguard.findings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from depguard.config import Thresholds
+from depguard.model import Evidence, Finding
+
+
+@dataclass(frozen=True)
+class Context:
+    now: datetime
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    offline: bool = False
+
+
+Signal = Callable[[Evidence, Context], Iterable[Finding]]
+
+
+def all_signals() -> tuple[Signal, ...]:
+    """Every signal, in the order their findings are listed."""
+    from depguard.signals import direct_url, existence, status, versions, vulnerable
+
+    return (
+        existence.check,
+        status.check,
+        direct_url.check,
+        versions.check,
+        vulnerable.check,
+    )
+
+
+def evaluate(
+    evidence: Evidence, context: Context, signals: Iterable[Signal] | None = None
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for signal in signals if signals is not None else all_signals():
+        findings.extend(signal(evidence, context))
+    return findings

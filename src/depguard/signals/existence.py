@@ -1,0 +1,27 @@
+"""Does the package exist on its index? A 404 is the hallucination signal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from depguard import findings as F
+from depguard.model import Evidence, Finding, LookupStatus
+from depguard.sanitize import clean
+from depguard.signals import Context
+
+
+def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
+    lookup = evidence.lookup
+    package = evidence.package
+    index = package.ecosystem.index_label
+    if lookup.status is LookupStatus.NOT_FOUND:
+        yield F.NOT_FOUND.make(f"does not exist on {index}", registry=index)
+    elif lookup.status is LookupStatus.ERROR:
+        yield F.REGISTRY_ERROR.make(
+            f"{index} could not be asked: {clean(lookup.error, 200)}",
+            error=clean(lookup.error, 500),
+        )
+    elif lookup.status is LookupStatus.OFFLINE:
+        yield F.UNVERIFIED.make(
+            f"not checked against {index} (offline, nothing cached)",
+        )

@@ -1,0 +1,156 @@
+"""Finding the files to read in a directory tree.
+
+The walk skips what a user would skip (version control, virtual environments, installed
+packages, build output, caches), honours exclude globs, and never follows a symlink out of the
+tree it was asked to scan.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class FileKind(str, Enum):
+    REQUIREMENTS = "requirements"
+    PYPROJECT = "pyproject"
+    PACKAGE_JSON = "package.json"
+    PACKAGE_LOCK = "package-lock"
+    PYTHON = "python"
+    NOTEBOOK = "notebook"
+    JAVASCRIPT = "javascript"
+
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "node_modules",
+        "site-packages",
+        "dist-packages",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        "build",
+        "dist",
+        ".eggs",
+        ".idea",
+        ".vscode",
+        ".cache",
+        "bower_components",
+        ".next",
+        ".nuxt",
+        ".yarn",
+        ".pnpm-store",
+        ".direnv",
+    }
+)
+
+MAX_FILES = 200_000
+"""The walk stops (and says so) after this many files."""
+
+
+def classify(path: Path) -> FileKind | None:
+    """What kind of input a file is, from its name alone."""
+    name = path.name.lower()
+    if name == "pyproject.toml":
+        return FileKind.PYPROJECT
+    if name == "package.json":
+        return FileKind.PACKAGE_JSON
+    if name in ("package-lock.json", "npm-shrinkwrap.json"):
+        return FileKind.PACKAGE_LOCK
+    if name.endswith((".txt", ".in")) and (
+        name.startswith(("requirements", "constraints"))
+        or path.parent.name.lower() == "requirements"
+    ):
+        return FileKind.REQUIREMENTS
+    if name.endswith((".py", ".pyi")):
+        return FileKind.PYTHON
+    if name.endswith(".ipynb"):
+        return FileKind.NOTEBOOK
+    if name.endswith(
+        (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
+    ) and not name.endswith((".d.ts", ".min.js", ".bundle.js")):
+        return FileKind.JAVASCRIPT
+    return None
+
+
+@dataclass(frozen=True)
+class Found:
+    path: Path
+    kind: FileKind
+
+
+def is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file() or (directory / "conda-meta").is_dir()
+
+
+def walk(
+    root: Path,
+    kinds: Iterable[FileKind],
+    excludes: Iterable[str] = (),
+    max_files: int = MAX_FILES,
+) -> Iterator[Found]:
+    """Yield the files of the wanted kinds under ``root``, in a stable order."""
+    wanted = frozenset(kinds)
+    patterns = tuple(excludes)
+    real_root = root.resolve()
+    seen = 0
+    for current, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(current)
+        kept = []
+        for name in sorted(dirnames):
+            sub = here / name
+            if name in SKIP_DIRS or name.endswith(".egg-info") or _excluded(sub, root, patterns):
+                continue
+            if sub.is_symlink() or is_virtualenv(sub):
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            seen += 1
+            if seen > max_files:
+                return
+            path = here / name
+            kind = classify(path)
+            if kind is None or kind not in wanted or _excluded(path, root, patterns):
+                continue
+            if path.is_symlink() and not _inside(path, real_root):
+                continue
+            yield Found(path, kind)
+
+
+def _excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    # A pattern matches the path relative to the walked root, or the file or directory name;
+    # an excluded directory is not entered, so everything below it is excluded too.
+    return any(
+        fnmatch.fnmatch(relative, pattern.rstrip("/"))
+        or fnmatch.fnmatch(path.name, pattern.rstrip("/"))
+        for pattern in patterns
+    )
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return target == real_root or real_root in target.parents

@@ -1,0 +1,390 @@
+"""``pyproject.toml``: PEP 621 dependencies and extras, PEP 735 dependency groups, the build
+system's requirements, Poetry's dependency tables, and requirements files that setuptools
+reads dynamically."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from depguard.errors import ManifestError
+from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.names import normalize
+from depguard.sources import SourceResult
+from depguard.sources.reading import read_text
+from depguard.sources.requirements import IncludePolicy
+from depguard.sources.requirements import parse_file as parse_requirements_file
+
+MAX_GROUP_DEPTH = 50
+
+
+def parse_file(path: Path, display: str, policy: IncludePolicy) -> SourceResult:
+    result = SourceResult()
+    try:
+        text = read_text(path)
+    except ManifestError as exc:
+        result.error(display, exc.line, exc.message)
+        return result
+    result.files.append(display)
+    result.extend(parse_text(text, display, path.parent, policy))
+    return result
+
+
+def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -> SourceResult:
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    result = SourceResult()
+    try:
+        document = tomlkit.parse(text).unwrap()
+    except ParseError as exc:
+        result.error(display, getattr(exc, "line", None), f"invalid TOML: {_toml_message(exc)}")
+        return result
+    except RecursionError:
+        result.error(display, None, "invalid TOML: nested too deeply")
+        return result
+    except Exception as exc:  # tomlkit raises assorted errors on hostile input
+        result.error(display, None, f"invalid TOML: {type(exc).__name__}")
+        return result
+    reader = _Reader(display, _Lines(text), result)
+
+    project = _table(document.get("project"))
+    if project is not None:
+        reader.pep508_list(
+            project.get("dependencies"), ("project",), "dependencies", Origin.PROJECT, None
+        )
+        extras = _table(project.get("optional-dependencies"))
+        for extra, items in (extras or {}).items():
+            reader.pep508_list(
+                items, ("project", "optional-dependencies"), str(extra), Origin.OPTIONAL, str(extra)
+            )
+        dynamic = project.get("dynamic")
+        if (
+            isinstance(dynamic, list)
+            and "dependencies" in dynamic
+            and "dependencies" not in project
+        ):
+            reader.dynamic_dependencies(document, base_dir, policy)
+
+    groups = _table(document.get("dependency-groups"))
+    if groups is not None:
+        reader.dependency_groups(groups)
+
+    build = _table(document.get("build-system"))
+    if build is not None:
+        reader.pep508_list(build.get("requires"), ("build-system",), "requires", Origin.BUILD, None)
+
+    tool = _table(document.get("tool")) or {}
+    poetry = _table(tool.get("poetry"))
+    if poetry is not None:
+        reader.poetry_table(poetry.get("dependencies"), ("tool", "poetry", "dependencies"), None)
+        reader.poetry_table(
+            poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), "dev"
+        )
+        for group, body in (_table(poetry.get("group")) or {}).items():
+            table = _table(body)
+            if table is not None:
+                reader.poetry_table(
+                    table.get("dependencies"),
+                    ("tool", "poetry", "group", str(group), "dependencies"),
+                    str(group),
+                )
+    uv = _table(tool.get("uv"))
+    if uv is not None:
+        reader.pep508_list(
+            uv.get("dev-dependencies"), ("tool", "uv"), "dev-dependencies", Origin.GROUP, "dev"
+        )
+    return result
+
+
+class _Reader:
+    def __init__(self, display: str, lines: _Lines, result: SourceResult) -> None:
+        self.display = display
+        self.lines = lines
+        self.result = result
+
+    def pep508_list(
+        self,
+        items: object,
+        table: tuple[str, ...],
+        key: str,
+        origin: Origin,
+        group: str | None,
+    ) -> None:
+        if items is None:
+            return
+        key_line = self.lines.key_line(table, key)
+        if not isinstance(items, list):
+            self.result.error(
+                self.display, key_line, f"{'.'.join((*table, key))} must be an array of strings"
+            )
+            return
+        cursor = key_line
+        for item in items:
+            if isinstance(item, Mapping) and origin is Origin.GROUP:
+                continue  # include-group entries, resolved by dependency_groups
+            if not isinstance(item, str):
+                self.result.error(
+                    self.display,
+                    key_line,
+                    f"{'.'.join((*table, key))}: expected a string, got {type(item).__name__}",
+                )
+                continue
+            line = self.lines.value_line(item, cursor)
+            cursor = line or cursor
+            dep = self.pep508(item, line, origin, group)
+            if dep is not None:
+                self.result.dependencies.append(dep)
+
+    def pep508(
+        self, text: str, line: int | None, origin: Origin, group: str | None
+    ) -> Dependency | None:
+        try:
+            req = Requirement(text)
+        except InvalidRequirement as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid"
+            self.result.error(self.display, line, f"invalid requirement {text!r}: {message}", text)
+            return None
+        location = Location(self.display, line)
+        common: dict[str, Any] = {
+            "ecosystem": Ecosystem.PYPI,
+            "name": req.name,
+            "normalized": normalize(Ecosystem.PYPI, req.name),
+            "location": location,
+            "origin": origin,
+            "extras": tuple(sorted(req.extras)),
+            "marker": str(req.marker) if req.marker else None,
+            "group": group,
+        }
+        if req.url:
+            return Dependency(**common, url=req.url, url_kind=_url_kind(req.url))
+        return Dependency(**common, specifier=str(req.specifier))
+
+    def dependency_groups(self, groups: Mapping[str, Any]) -> None:
+        normalized = {normalize(Ecosystem.PYPI, str(name)): name for name in groups}
+        for name, items in groups.items():
+            self.pep508_list(items, ("dependency-groups",), str(name), Origin.GROUP, str(name))
+            if not isinstance(items, list):
+                continue
+            for item in items:
+                if isinstance(item, Mapping):
+                    self._include_group(str(name), item, normalized, groups)
+
+    def _include_group(
+        self,
+        group: str,
+        item: Mapping[str, Any],
+        normalized: Mapping[str, str],
+        groups: Mapping[str, Any],
+    ) -> None:
+        line = self.lines.key_line(("dependency-groups",), group)
+        target = item.get("include-group")
+        if set(item) != {"include-group"} or not isinstance(target, str):
+            self.result.error(
+                self.display, line, f"dependency-groups.{group}: unknown entry {dict(item)!r}"
+            )
+            return
+        if normalize(Ecosystem.PYPI, target) not in normalized:
+            self.result.error(
+                self.display,
+                line,
+                f"dependency-groups.{group}: include-group {target!r} is not defined",
+            )
+            return
+        # Follow includes only to detect cycles: every group's own entries are read once.
+        seen = [normalize(Ecosystem.PYPI, group)]
+        pending = [normalize(Ecosystem.PYPI, target)]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                if current == seen[0]:
+                    self.result.error(
+                        self.display, line, f"dependency-groups.{group}: include-group cycle"
+                    )
+                    return
+                continue
+            seen.append(current)
+            if len(seen) > MAX_GROUP_DEPTH:
+                self.result.error(
+                    self.display, line, f"dependency-groups.{group}: includes nested too deeply"
+                )
+                return
+            body = groups.get(normalized.get(current, ""), [])
+            for sub in body if isinstance(body, list) else []:
+                if isinstance(sub, Mapping) and isinstance(sub.get("include-group"), str):
+                    pending.append(normalize(Ecosystem.PYPI, sub["include-group"]))
+
+    def poetry_table(self, table: object, path: tuple[str, ...], group: str | None) -> None:
+        if table is None:
+            return
+        if not isinstance(table, Mapping):
+            self.result.error(
+                self.display, self.lines.header_line(path), f"{'.'.join(path)} must be a table"
+            )
+            return
+        for name, spec in table.items():
+            if str(name).lower() == "python":
+                continue
+            line = self.lines.key_line(path, str(name)) or self.lines.header_line((*path, name))
+            dep = self._poetry_dependency(str(name), spec, line, group)
+            if dep is not None:
+                self.result.dependencies.append(dep)
+
+    def _poetry_dependency(
+        self, name: str, spec: object, line: int | None, group: str | None
+    ) -> Dependency | None:
+        location = Location(self.display, line)
+        specs = spec if isinstance(spec, list) else [spec]
+        versions: list[str] = []
+        extras: set[str] = set()
+        url: str | None = None
+        kind: UrlKind | None = None
+        for one in specs:
+            if isinstance(one, str):
+                versions.append(_poetry_version(one))
+            elif isinstance(one, Mapping):
+                if isinstance(one.get("version"), str):
+                    versions.append(_poetry_version(one["version"]))
+                extras.update(str(e) for e in one.get("extras") or ())
+                for key, url_kind in (
+                    ("git", UrlKind.VCS),
+                    ("url", UrlKind.URL),
+                    ("path", UrlKind.PATH),
+                ):
+                    if isinstance(one.get(key), str):
+                        url, kind = str(one[key]), url_kind
+            else:
+                self.result.error(
+                    self.display, line, f"poetry dependency {name!r}: unsupported value"
+                )
+                return None
+        return Dependency(
+            ecosystem=Ecosystem.PYPI,
+            name=name,
+            normalized=normalize(Ecosystem.PYPI, name),
+            location=location,
+            origin=Origin.POETRY,
+            specifier=" || ".join(v for v in versions if v),
+            extras=tuple(sorted(extras)),
+            url=url,
+            url_kind=kind,
+            group=group,
+        )
+
+    def dynamic_dependencies(
+        self, document: Mapping[str, Any], base_dir: Path, policy: IncludePolicy
+    ) -> None:
+        """setuptools' ``dynamic = {file = [...]}`` names requirements files: read them."""
+        tool = _table(document.get("tool")) or {}
+        setuptools = _table(tool.get("setuptools")) or {}
+        dynamic = _table(setuptools.get("dynamic")) or {}
+        spec = _table(dynamic.get("dependencies"))
+        files = spec.get("file") if spec else None
+        if isinstance(files, str):
+            files = [files]
+        line = self.lines.key_line(("project",), "dynamic")
+        if not isinstance(files, list) or not files:
+            self.result.error(
+                self.display,
+                line,
+                "dependencies are dynamic (computed by the build backend); depguard does not run "
+                "build code - list them in a requirements file and check that file",
+            )
+            return
+        for name in files:
+            target = base_dir / str(name)
+            shown = str(Path(self.display).parent / str(name))
+            if not target.is_file():
+                self.result.error(
+                    self.display, line, f"dynamic dependencies file {name!r} not found"
+                )
+                continue
+            self.result.extend(parse_requirements_file(target, shown, policy))
+
+
+def _poetry_version(text: str) -> str:
+    text = text.strip()
+    if re.fullmatch(r"\d+(\.\d+)*([a-zA-Z0-9.+-]*)?", text):
+        return f"=={text}"  # Poetry reads a bare version as an exact pin
+    return text
+
+
+def _url_kind(url: str) -> UrlKind:
+    if re.match(r"^(git|hg|svn|bzr)\+", url):
+        return UrlKind.VCS
+    if url.startswith("file:"):
+        return UrlKind.PATH
+    return UrlKind.URL
+
+
+def _table(value: object) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) else None
+
+
+def _toml_message(exc: Exception) -> str:
+    return str(exc).split(" at line ")[0].strip() or type(exc).__name__
+
+
+class _Lines:
+    """Finds the line a TOML table, key or string value was written on.
+
+    TOML parsers keep no positions, so this reads the text: good enough for every ordinary
+    layout, and it falls back to the table header (or no line) rather than guess wrongly.
+    """
+
+    _HEADER = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?$")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, tuple[str, ...]]] = []
+        for index, line in enumerate(self.lines):
+            match = self._HEADER.match(line)
+            if match:
+                self.headers.append((index, _split_dotted(match.group(1))))
+
+    def header_line(self, path: tuple[str, ...]) -> int | None:
+        for index, header in self.headers:
+            if header == path:
+                return index + 1
+        return None
+
+    def _region(self, path: tuple[str, ...]) -> Iterator[int]:
+        start = self.header_line(path)
+        if start is None:
+            return
+        for index in range(start, len(self.lines)):
+            if self._HEADER.match(self.lines[index]):
+                return
+            yield index
+
+    def key_line(self, table: tuple[str, ...], key: str) -> int | None:
+        pattern = re.compile(
+            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
+            r"\s*="
+        )
+        for index in self._region(table):
+            if pattern.match(self.lines[index]):
+                return index + 1
+        dotted = ".".join((*table, key))
+        for index, line in enumerate(self.lines):
+            if line.strip().replace(" ", "").startswith(f"{dotted}="):
+                return index + 1
+        return self.header_line(table)
+
+    def value_line(self, value: str, start: int | None) -> int | None:
+        needles = (f'"{value}"', f"'{value}'", value)
+        begin = (start or 1) - 1
+        for needle in needles:
+            for index in range(begin, len(self.lines)):
+                if needle in self.lines[index]:
+                    return index + 1
+        return start
+
+
+def _split_dotted(header: str) -> tuple[str, ...]:
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', header)
+    return tuple(next(p for p in part if p) if any(part) else "" for part in parts)

@@ -1,0 +1,233 @@
+"""pip requirements files (``requirements.txt``, ``*.in``, ``-r``/``-c`` includes, stdin).
+
+Parsing is pip-requirements-parser's; this module follows includes itself so it can keep them
+cycle-safe, depth-bounded and inside the checked tree, and so every line keeps its own file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from depguard.errors import ManifestError
+from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.names import normalize
+from depguard.sources import SourceResult, display_path
+from depguard.sources.reading import LINE_LIMIT, read_text
+
+MAX_INCLUDE_DEPTH = 10
+"""How deep ``-r``/``-c`` includes are followed before the include is refused."""
+
+STDIN_LABEL = "<stdin>"
+
+
+@dataclass
+class IncludePolicy:
+    """Where includes may lead. ``root`` is the checked tree; None means anywhere."""
+
+    root: Path | None = None
+    allow_outside: bool = False
+    max_depth: int = MAX_INCLUDE_DEPTH
+    visited: set[Path] = field(default_factory=set)
+
+
+def parse_file(
+    path: Path,
+    display: str,
+    policy: IncludePolicy,
+    *,
+    constraint: bool = False,
+    depth: int = 0,
+) -> SourceResult:
+    """Read one requirements file and everything it includes."""
+    result = SourceResult()
+    resolved = _resolve(path)
+    if resolved in policy.visited:
+        return result
+    policy.visited.add(resolved)
+    try:
+        text = read_text(path)
+    except ManifestError as exc:
+        result.error(display, exc.line, exc.message)
+        return result
+    result.files.append(display)
+    result.extend(
+        parse_text(text, display, path.parent, policy, constraint=constraint, depth=depth)
+    )
+    return result
+
+
+def parse_text(
+    text: str,
+    display: str,
+    base_dir: Path,
+    policy: IncludePolicy,
+    *,
+    constraint: bool = False,
+    depth: int = 0,
+) -> SourceResult:
+    """Parse requirements text; ``display`` is the name used in locations and errors."""
+    result = SourceResult()
+    text = _blank_overlong_lines(text, display, result)
+    parsed = _run_parser(text)
+    origin = Origin.CONSTRAINT if constraint else Origin.REQUIREMENT
+
+    for req in parsed.requirements:
+        dep = _dependency(req, display, origin)
+        if dep is not None:
+            result.dependencies.append(dep)
+        else:
+            result.error(display, req.line_number, "requirement has no name", _line(req))
+    for bad in parsed.invalid_lines:
+        message = _first_line(str(bad.error_message or "invalid requirement line"))
+        result.error(display, bad.line_number, message, _line(bad))
+    for option in parsed.options:
+        for key, values in option.options.items():
+            if key in ("requirements", "constraints"):
+                for target in values or ():
+                    result.extend(
+                        _follow(
+                            str(target),
+                            display,
+                            option.line_number,
+                            base_dir,
+                            policy,
+                            constraint=constraint or key == "constraints",
+                            depth=depth + 1,
+                        )
+                    )
+    return result
+
+
+def _follow(
+    target: str,
+    display: str,
+    line: int | None,
+    base_dir: Path,
+    policy: IncludePolicy,
+    *,
+    constraint: bool,
+    depth: int,
+) -> SourceResult:
+    result = SourceResult()
+    kind = "-c" if constraint else "-r"
+    if "://" in target and not target.startswith("file://"):
+        result.error(
+            display,
+            line,
+            f"{kind} {target}: remote includes are not fetched; check that file separately",
+        )
+        return result
+    if "$" in target:
+        result.error(display, line, f"{kind} {target}: environment variables are not expanded")
+        return result
+    if depth > policy.max_depth:
+        result.error(
+            display,
+            line,
+            f"{kind} {target}: includes nested deeper than {policy.max_depth} levels; not followed",
+        )
+        return result
+    target_path = Path(target.removeprefix("file://"))
+    if not target_path.is_absolute():
+        target_path = base_dir / target_path
+    resolved = _resolve(target_path)
+    if policy.root is not None and not policy.allow_outside:
+        root = _resolve(policy.root)
+        if resolved != root and root not in resolved.parents:
+            result.error(
+                display,
+                line,
+                f"{kind} {target}: points outside the checked tree "
+                f"({root}); not followed (use --allow-outside-includes)",
+            )
+            return result
+    if resolved in policy.visited:
+        return result  # a cycle or a file already read: its dependencies are already counted
+    if not target_path.is_file():
+        result.error(display, line, f"{kind} {target}: file not found")
+        return result
+    shown = display_path(target_path)
+    return parse_file(target_path, shown, policy, constraint=constraint, depth=depth)
+
+
+def _dependency(req: Any, display: str, origin: Origin) -> Dependency | None:
+    location = Location(display, req.line_number)
+    extras = tuple(sorted(req.extras or ()))
+    marker = str(req.marker) if req.marker else None
+    link = getattr(req, "link", None)
+    if link is not None:
+        url = str(link.url if hasattr(link, "url") else link)
+        if req.is_vcs_url:
+            kind = UrlKind.VCS
+        elif req.is_local_path and not req.is_url:
+            kind = UrlKind.PATH
+        else:
+            kind = UrlKind.URL
+        name = req.name or url
+        normalized = normalize(Ecosystem.PYPI, req.name) if req.name else f"url:{url}"
+        return Dependency(
+            ecosystem=Ecosystem.PYPI,
+            name=name,
+            normalized=normalized,
+            location=location,
+            origin=origin,
+            extras=extras,
+            marker=marker,
+            url=url,
+            url_kind=kind,
+            editable=bool(req.is_editable),
+        )
+    if not req.name:
+        return None
+    return Dependency(
+        ecosystem=Ecosystem.PYPI,
+        name=req.name,
+        normalized=normalize(Ecosystem.PYPI, req.name),
+        location=location,
+        origin=origin,
+        specifier=str(req.specifier or ""),
+        extras=extras,
+        marker=marker,
+    )
+
+
+def _run_parser(text: str) -> Any:
+    from pip_requirements_parser import RequirementsFile
+
+    # The parser reads files; hand it our already-validated text as UTF-8.
+    with tempfile.TemporaryDirectory(prefix="depguard-") as tmp:
+        tmp_file = Path(tmp) / "requirements.txt"
+        tmp_file.write_text(text, encoding="utf-8")
+        return RequirementsFile.from_file(str(tmp_file), include_nested=False)
+
+
+def _blank_overlong_lines(text: str, display: str, result: SourceResult) -> str:
+    if not any(len(line) > LINE_LIMIT for line in text.splitlines()):
+        return text
+    kept: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > LINE_LIMIT:
+            result.error(display, number, f"line longer than {LINE_LIMIT} characters; not read")
+            kept.append("")
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _line(item: Any) -> str | None:
+    line = getattr(item, "line", None)
+    return str(line) if line is not None else None
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else message
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
