@@ -215,7 +215,11 @@ def _settings(
     settings = resolve_settings(
         config=config,
         start=Path.cwd(),
-        **{k: v for k, v in flags.items() if v not in (None, False)},
+        **{
+            k: str(v) if isinstance(v, Path) else v
+            for k, v in flags.items()
+            if v not in (None, False)
+        },
     )
     changes: dict[str, Any] = {"root": str(root)}
     if no_cache:
@@ -224,8 +228,6 @@ def _settings(
         changes["allowlist"] = tuple(str(p) for p in allowlist)
     if exclude:
         changes["exclude"] = settings.exclude + tuple(exclude)
-    if settings.cache_dir is None and os.environ.get("DEPGUARD_CACHE_DIR"):
-        changes["cache_dir"] = os.environ["DEPGUARD_CACHE_DIR"]
     return settings.with_overrides(**changes)
 
 

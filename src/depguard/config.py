@@ -307,7 +307,10 @@ def resolve_settings(
             settings = apply_config(settings, data, str(path))
             settings = replace(settings, config_path=str(path))
     settings = apply_environment(settings, os.environ if environ is None else environ)
-    for key in ("index_url", "npm_registry"):
-        if flags.get(key):
-            flags[key] = _check_url(str(flags[key]), key, f"--{key.replace('_', '-')}")
-    return settings.with_overrides(**flags)
+    checked = {
+        key: _coerce(settings, key, value, f"--{key.replace('_', '-')}")
+        if key in _SIMPLE_KEYS and value is not None
+        else value
+        for key, value in flags.items()
+    }
+    return settings.with_overrides(**checked)

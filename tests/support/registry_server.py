@@ -176,8 +176,9 @@ class RegistryServer:
         body = self._read(target) if target is not None else None
         if body is None:
             return Answer(404, b"", {})
-        content_type = "application/vnd.pypi.simple.v1+json" if parts[0] == "simple" \
-            else "application/json"
+        content_type = (
+            "application/vnd.pypi.simple.v1+json" if parts[0] == "simple" else "application/json"
+        )
         return Answer(200, body, {"Content-Type": content_type})
 
     def _npm_downloads(self, names: str) -> Answer:
@@ -189,8 +190,7 @@ class RegistryServer:
         if len(requested) == 1 and "," not in names:
             record = records[requested[0]]
             if record is None:
-                return Answer(404, b'{"error":"package ' + requested[0].encode() +
-                              b' not found"}')
+                return Answer(404, b'{"error":"package ' + requested[0].encode() + b' not found"}')
             return Answer(200, json.dumps(record).encode())
         return Answer(200, json.dumps(records).encode())
 
