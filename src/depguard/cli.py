@@ -215,7 +215,7 @@ def _settings(
     settings = resolve_settings(
         config=config,
         start=Path.cwd(),
-        **{
+        flags={
             k: str(v) if isinstance(v, Path) else v
             for k, v in flags.items()
             if v not in (None, False)

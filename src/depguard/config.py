@@ -290,8 +290,8 @@ def resolve_settings(
     *,
     config: Path | None,
     start: Path,
+    flags: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
-    **flags: Any,
 ) -> Settings:
     """Defaults ← configuration file ← environment ← command-line flags."""
     settings = Settings()
@@ -311,6 +311,6 @@ def resolve_settings(
         key: _coerce(settings, key, value, f"--{key.replace('_', '-')}")
         if key in _SIMPLE_KEYS and value is not None
         else value
-        for key, value in flags.items()
+        for key, value in (flags or {}).items()
     }
     return settings.with_overrides(**checked)
