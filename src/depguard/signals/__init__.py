@@ -28,7 +28,7 @@ Signal = Callable[[Evidence, Context], Iterable[Finding]]
 
 def all_signals() -> tuple[Signal, ...]:
     """Every signal, in the order their findings are listed."""
-    from depguard.signals import direct_url, existence, status, versions, vulnerable
+    from depguard.signals import direct_url, existence, status, undeclared, versions, vulnerable
 
     return (
         existence.check,
@@ -36,6 +36,7 @@ def all_signals() -> tuple[Signal, ...]:
         direct_url.check,
         versions.check,
         vulnerable.check,
+        undeclared.check,
     )
 
 

@@ -1,0 +1,36 @@
+"""Code that imports a third-party package no manifest declares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from depguard import findings as F
+from depguard.model import Evidence, Finding, Origin
+from depguard.sanitize import clean
+from depguard.signals import Context
+
+
+def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
+    package = evidence.package
+    imports = [d for d in package.dependencies if d.origin is Origin.IMPORT]
+    if not imports or len(imports) != len(package.dependencies):
+        return  # declared somewhere (or not imported at all)
+    first = imports[0]
+    statement = clean(first.detail, 80) if first.detail else clean(first.name, 80)
+    provider = clean(package.name, 80)
+    where = clean(str(first.location), 120)
+    more = f" (+{len(imports) - 1} more)" if len(imports) > 1 else ""
+    if first.alias and first.alias != package.name:
+        message = (
+            f"imported as {clean(first.alias, 60)} at {where}{more} but declared in no manifest; "
+            f"the module is provided by {provider}"
+        )
+    else:
+        message = f"imported at {where}{more} but declared in no manifest"
+    yield F.UNDECLARED_IMPORT.make(
+        message,
+        provided_by=package.name,
+        import_name=first.alias or first.name,
+        statement=statement,
+        guarded=all(d.guarded for d in imports),
+    )
