@@ -122,7 +122,14 @@ class UrlKind(str, Enum):
 
 @dataclass(frozen=True)
 class Dependency:
-    """One reference to a package, exactly where it was made."""
+    """One reference to a package, exactly where it was made.
+
+    ``name`` is the package as it would be installed (for a code import: the distribution that
+    provides the module); ``alias`` is what the text actually named when that differs (the
+    import name, ``import yaml`` -> alias ``yaml``, name ``PyYAML``; an npm ``npm:`` alias);
+    ``detail`` is a short quote of the reference (``import yaml``, ``require('x')``).
+    ``guarded`` marks an import inside ``try: ... except ImportError``.
+    """
 
     ecosystem: Ecosystem
     name: str
