@@ -60,6 +60,7 @@ class MetadataCache:
         self.enabled = enabled
         self.problem: str | None = None
         self._cache: Any = None
+        self._pending: dict[str, bytes] = {}
 
     def _open(self) -> Any:
         if not self.enabled:
@@ -87,7 +88,7 @@ class MetadataCache:
         if cache is None:
             return None
         try:
-            raw = cache.get(f"v{SCHEMA}|{key}")
+            raw = self._pending.get(f"v{SCHEMA}|{key}") or cache.get(f"v{SCHEMA}|{key}")
         except Exception as exc:
             self._fail(f"cannot read cache at {self.directory}: {_describe(exc)}")
             return None
@@ -105,20 +106,29 @@ class MetadataCache:
         return Entry(record.get("value"), fetched, 0 <= age < ttl)
 
     def set(self, key: str, value: Any, ttl: float, now: datetime | None = None) -> None:
+        """Remember ``value``; written to disk by :meth:`flush` (or :meth:`close`)."""
+        if not self.enabled:
+            return
+        record = {"fetched_at": (now or utcnow()).isoformat(), "ttl": ttl, "value": value}
+        self._pending[f"v{SCHEMA}|{key}"] = json.dumps(record, separators=(",", ":")).encode()
+
+    def flush(self) -> None:
+        """Write pending entries in one transaction (one fsync, not one per package)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
         cache = self._open()
         if cache is None:
             return
-        record = {"fetched_at": (now or utcnow()).isoformat(), "ttl": ttl, "value": value}
         try:
-            cache.set(
-                f"v{SCHEMA}|{key}",
-                json.dumps(record, separators=(",", ":")).encode(),
-                expire=RETENTION,
-            )
+            with cache.transact():
+                for key, raw in pending.items():
+                    cache.set(key, raw, expire=RETENTION)
         except Exception as exc:
             self._fail(f"cannot write cache at {self.directory}: {_describe(exc)}")
 
     def close(self) -> None:
+        self.flush()
         self._close_quietly()
 
     def _close_quietly(self) -> None:

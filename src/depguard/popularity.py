@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
@@ -23,16 +24,21 @@ class Popular:
 class Snapshot:
     ecosystem: Ecosystem
     date: str
-    entries: dict[str, Popular]
+    entries: dict[str, tuple[str, int, int | None]]
+    """normalized name -> (name as listed, rank, downloads or None)"""
 
     def get(self, normalized: str) -> Popular | None:
-        return self.entries.get(normalized)
+        entry = self.entries.get(normalized)
+        return None if entry is None else Popular(*entry)
 
     def __contains__(self, normalized: object) -> bool:
         return normalized in self.entries
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def __iter__(self) -> Iterator[Popular]:
+        return (Popular(*entry) for entry in self.entries.values())
 
     @property
     def source(self) -> str:
@@ -46,23 +52,29 @@ def snapshot(ecosystem: Ecosystem) -> Snapshot:
 
 
 def parse_snapshot(ecosystem: Ecosystem, text: str) -> Snapshot:
-    entries: dict[str, Popular] = {}
+    """Read a snapshot file: '#' header lines, then one tab-separated entry per line."""
+    entries: dict[str, tuple[str, int, int | None]] = {}
     date = "unknown"
     rank = 0
+    pypi = ecosystem is Ecosystem.PYPI
     for line in text.splitlines():
-        if line.startswith("#"):
+        if not line or line[0] == "#":
             if line.startswith("# snapshot-date:"):
                 date = line.split(":", 1)[1].strip()
             continue
         fields = line.split("\t")
-        if not fields[0]:
+        name = fields[0]
+        if not name:
             continue
         rank += 1
         downloads = None
-        if ecosystem is Ecosystem.PYPI and len(fields) > 1 and fields[1].isdigit():
-            downloads = int(fields[1])
-        elif ecosystem is Ecosystem.NPM and len(fields) > 1 and fields[1].isdigit():
-            rank = int(fields[1])
-        key = normalize(ecosystem, fields[0])
-        entries.setdefault(key, Popular(fields[0], rank, downloads))
+        second = fields[1] if len(fields) > 1 else ""
+        if second.isdigit():
+            if pypi:
+                downloads = int(second)
+            else:
+                rank = int(second)
+        key = normalize(ecosystem, name)
+        if key not in entries:
+            entries[key] = (name, rank, downloads)
     return Snapshot(ecosystem, date, entries)

@@ -49,7 +49,7 @@ class PyPIStats:
         return _recent_month(response.body)
 
 
-def _recent_month(body: bytes) -> int | None:
+def _recent_month(body: bytes | bytearray) -> int | None:
     try:
         document = json.loads(body)
     except ValueError:

@@ -37,7 +37,7 @@ class RegistryError(Exception):
 @dataclass(frozen=True)
 class Response:
     status: int
-    body: bytes
+    body: bytes | bytearray
     url: str
     content_type: str
     location: str | None = None
@@ -182,20 +182,18 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-async def _read_bounded(response: httpx.Response, max_bytes: int) -> bytes:
+async def _read_bounded(response: httpx.Response, max_bytes: int) -> bytearray:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise RegistryError(
             f"response larger than the {_mib(max_bytes)} bound ({_mib(int(declared))})"
         )
-    chunks: list[bytes] = []
-    size = 0
+    body = bytearray()
     async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
+        body += chunk
+        if len(body) > max_bytes:
             raise RegistryError(f"response larger than the {_mib(max_bytes)} bound")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return body  # a bytearray: every consumer reads it like bytes, and it saves a copy
 
 
 def _backoff(attempt: int) -> float:

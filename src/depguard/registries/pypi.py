@@ -93,7 +93,7 @@ class PyPIClient:
         return parse_status(response.body, response.content_type)
 
 
-def parse_status(body: bytes, content_type: str) -> tuple[str | None, str | None]:
+def parse_status(body: bytes | bytearray, content_type: str) -> tuple[str | None, str | None]:
     """Read ``project-status`` (JSON) or the ``pypi:project-status`` meta tags (HTML)."""
     if "json" in content_type or body.lstrip()[:1] == b"{":
         try:

@@ -23,10 +23,13 @@ from typing import Any
 from depguard.model import Ecosystem, PackageInfo, Vulnerability
 from depguard.timeutil import parse_timestamp
 
+Bytes = bytes | bytearray
+
 _RELEASES_START = re.compile(rb'"releases"\s*:\s*\{')
 _RELEASES_END = re.compile(
     rb'\}\s*(?:,\s*"(?:info|last_serial|urls|vulnerabilities|ownership)"\s*:|\}\s*$)'
 )
+_BEFORE_URLS = re.compile(rb"\}\s*,\s*$")
 _EMPTY_OBJECT = re.compile(rb"\{\s*\}")
 _STRING = rb'"((?:[^"\\]|\\.)*)"'
 # A version key: the first follows the opening "{", the others the "]," closing the previous
@@ -52,12 +55,12 @@ class ReleaseFacts:
     yanked: dict[str, str]
 
 
-def parse_project(body: bytes, requested: str) -> PackageInfo:
+def parse_project(body: Bytes, requested: str) -> PackageInfo:
     """The facts depguard keeps from a project document."""
     split = _split_releases(body)
     if split is not None:
-        rest, region = split
-        facts = _scan_releases(region)
+        rest, span = split
+        facts = _scan_releases(body, span)
         latest = _info(rest).get("version")
         if not isinstance(latest, str) or not latest or latest in facts.versions:
             return _build(rest, facts, requested)
@@ -67,12 +70,12 @@ def parse_project(body: bytes, requested: str) -> PackageInfo:
     return _build(document, facts, requested)
 
 
-def parse_version_vulnerabilities(body: bytes) -> tuple[Vulnerability, ...]:
+def parse_version_vulnerabilities(body: Bytes) -> tuple[Vulnerability, ...]:
     """Vulnerabilities from a per-version document (``/pypi/<name>/<version>/json``)."""
     return _vulnerabilities(_loads(body).get("vulnerabilities"))
 
 
-def _loads(body: bytes | str) -> dict[str, Any]:
+def _loads(body: Bytes | str) -> dict[str, Any]:
     try:
         document = json.loads(body)
     except (ValueError, RecursionError) as exc:
@@ -84,8 +87,8 @@ def _loads(body: bytes | str) -> dict[str, Any]:
     return document
 
 
-def _split_releases(body: bytes) -> tuple[dict[str, Any], bytes] | None:
-    """(the document with ``releases`` emptied, the text of ``releases``), or None."""
+def _split_releases(body: Bytes) -> tuple[dict[str, Any], tuple[int, int]] | None:
+    """(the document with ``releases`` emptied, the span of ``releases`` in ``body``)."""
     start_match = _RELEASES_START.search(body)
     if start_match is None:
         return None
@@ -94,36 +97,51 @@ def _split_releases(body: bytes) -> tuple[dict[str, Any], bytes] | None:
     if empty is not None:
         end = empty.end() - 1
     else:
-        end_match = _RELEASES_END.search(body, start + 1)
-        if end_match is None:
+        found = _releases_end(body, start)
+        if found is None:
             return None
-        end = end_match.start()
+        end = found
     try:
         rest = _loads(body[:start] + b"{}" + body[end + 1 :])
     except DocumentError:
         return None
-    return rest, body[start : end + 1]
+    return rest, (start, end + 1)
 
 
-def _scan_releases(region: bytes) -> ReleaseFacts:
-    first = _FIRST_KEY.match(region)
+def _releases_end(body: Bytes, start: int) -> int | None:
+    """Index of the "}" closing releases. Both the index and its mirrors put "urls" right after
+    releases, and a quoted "urls" cannot occur inside a string value, so the last one is the
+    top-level key; anything else takes the general search. The caller validates either way."""
+    urls = body.rfind(b'"urls"')
+    if urls > start:
+        before = _BEFORE_URLS.search(body, max(start, urls - 64), urls)
+        if before is not None:
+            return before.start()
+    match = _RELEASES_END.search(body, start + 1)
+    return None if match is None else match.start()
+
+
+def _scan_releases(body: Bytes, span: tuple[int, int]) -> ReleaseFacts:
+    """Facts from ``body[span[0]:span[1]]``, the releases object, scanned in place."""
+    start, stop = span
+    first = _FIRST_KEY.match(body, start, stop)
     keys = [first] if first else []
-    following = list(_NEXT_KEY_FAST.finditer(region))
-    if len(keys) + len(following) != region.count(b"["):
+    following = list(_NEXT_KEY_FAST.finditer(body, start, stop))
+    if len(keys) + len(following) != body.count(b"[", start, stop):
         # Every version opens one "[", so a difference means a "[" inside some string or a
         # version key with an escape: take the exact path.
-        following = list(_NEXT_KEY.finditer(region))
+        following = list(_NEXT_KEY.finditer(body, start, stop))
     keys.extend(following)
     versions = tuple(_unescape(m.group(1)) for m in keys)
     starts = [m.start() for m in keys]
-    uploads = _UPLOAD_ISO.findall(region) or _UPLOAD_PLAIN.findall(region)
+    uploads = _UPLOAD_ISO.findall(body, start, stop) or _UPLOAD_PLAIN.findall(body, start, stop)
     yanked: dict[str, str] = {}
-    for match in _YANKED_TRUE.finditer(region):
+    for match in _YANKED_TRUE.finditer(body, start, stop):
         index = bisect.bisect_right(starts, match.start()) - 1
         if index < 0 or versions[index] in yanked:
             continue
-        end = starts[index + 1] if index + 1 < len(starts) else len(region)
-        reason = _YANKED_REASON.search(region, starts[index], end)
+        end = starts[index + 1] if index + 1 < len(starts) else stop
+        reason = _YANKED_REASON.search(body, starts[index], end)
         text = _unescape(reason.group(1)) if reason and reason.group(1) is not None else ""
         yanked[versions[index]] = text
     return ReleaseFacts(

@@ -127,16 +127,25 @@ class RegistryService:
                     stale[key] = cached
                 to_fetch.append(key)
 
-        downloads_todo = self._plan_downloads(packages, result, live_downloads)
-        versions_todo = self._plan_versions(packages, result)
+        def plan() -> tuple[list[Key], list[tuple[Key, str]]]:
+            return (
+                self._plan_downloads(packages, result, live_downloads),
+                self._plan_versions(packages, result),
+            )
 
-        if to_fetch or downloads_todo or versions_todo:
+        if to_fetch:
             import asyncio
 
-            tick = progress(len(to_fetch)) if progress and to_fetch else None
-            asyncio.run(
-                self._fetch(packages, to_fetch, stale, downloads_todo, versions_todo, result, tick)
-            )
+            tick = progress(len(to_fetch)) if progress else None
+            asyncio.run(self._fetch(to_fetch, stale, plan, result, tick))
+        else:
+            downloads_todo, versions_todo = plan()
+            if downloads_todo or versions_todo:
+                import asyncio
+
+                asyncio.run(
+                    self._fetch([], stale, lambda: (downloads_todo, versions_todo), result, None)
+                )
         if self.cache.problem:
             result.notices.append(f"cache bypassed: {self.cache.problem}")
         return result
@@ -231,14 +240,13 @@ class RegistryService:
     # -- network -------------------------------------------------------------------------------
     async def _fetch(
         self,
-        packages: Sequence[Package],
         to_fetch: list[Key],
         stale: dict[Key, Lookup],
-        downloads_todo: list[Key],
-        versions_todo: list[tuple[Key, str]],
+        plan: Callable[[], tuple[list[Key], list[tuple[Key, str]]]],
         result: Gathered,
         tick: Progress | None,
     ) -> None:
+        """Fetch the lookups; plan (and fetch) downloads and versions while they are in flight."""
         import asyncio
 
         from depguard.registries.http import HttpClient, RegistryError
@@ -276,9 +284,11 @@ class RegistryService:
                 if tick:
                     tick(1)
 
-            lookups = asyncio.gather(*(one(key) for key in to_fetch))
+            lookups = [asyncio.ensure_future(one(key)) for key in to_fetch]
+            await asyncio.sleep(0)  # let the first requests go out before planning the rest
+            downloads_todo, versions_todo = plan()
             downloads = self._fetch_downloads(backends, downloads_todo, result)
-            await asyncio.gather(lookups, downloads)
+            await asyncio.gather(*lookups, downloads)
             await self._fetch_versions(backends, versions_todo, result)
 
     async def _fetch_downloads(
