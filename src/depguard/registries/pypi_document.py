@@ -40,7 +40,6 @@ _NEXT_KEY = re.compile(rb"\],\s*" + _STRING + rb"\s*:\s*\[")
 _UPLOAD_ISO = re.compile(rb'"upload_time_iso_8601"\s*:\s*"([^"\\]*)"')
 _UPLOAD_PLAIN = re.compile(rb'"upload_time"\s*:\s*"([^"\\]*)"')
 _YANKED_TRUE = re.compile(rb'"yanked"\s*:\s*true')
-_YANKED_REASON = re.compile(rb'"yanked_reason"\s*:\s*(?:null|' + _STRING + rb")")
 
 
 class DocumentError(ValueError):
@@ -140,10 +139,15 @@ def _scan_releases(body: Bytes, span: tuple[int, int]) -> ReleaseFacts:
         index = bisect.bisect_right(starts, match.start()) - 1
         if index < 0 or versions[index] in yanked:
             continue
-        end = starts[index + 1] if index + 1 < len(starts) else stop
-        reason = _YANKED_REASON.search(body, starts[index], end)
-        text = _unescape(reason.group(1)) if reason and reason.group(1) is not None else ""
-        yanked[versions[index]] = text
+        # Rare: read this one version's file list exactly, for the reason.
+        opening = keys[index].end() - 1
+        closing = keys[index + 1].start() + 1 if index + 1 < len(keys) else stop - 1
+        try:
+            files = json.loads(body[opening:closing])
+        except ValueError:
+            files = []
+        facts = _walk_releases({versions[index]: files if isinstance(files, list) else []})
+        yanked[versions[index]] = facts.yanked.get(versions[index], "")
     return ReleaseFacts(
         versions=versions,
         first_upload=_timestamp(min(uploads)) if uploads else None,
