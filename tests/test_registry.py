@@ -97,9 +97,19 @@ def test_archived_status_from_html_simple_page(depguard, registry, workdir: Path
 
 
 def test_project_status_flag_asks_for_every_package(depguard, registry, workdir: Path) -> None:
-    write(workdir / "requirements.txt", "six\n")
+    write(workdir / "requirements.txt", "six\nrequests\n")
     depguard("check")
-    assert registry.count("/simple/") == 0
+    assert registry.count("/simple/") == 0  # by default only 404s are asked about
+    body = json.dumps({"meta": {"api-version": "1.4"}, "name": "six", "files": [],
+                       "project-status": {"status": "deprecated", "reason": "Python 2 is gone"},
+                       "versions": []}).encode()
+    registry.routes["/simple/six/"] = Answer(
+        200, body, {"Content-Type": "application/vnd.pypi.simple.v1+json"})
+    result = depguard("check", "--project-status", "--refresh", "-f", "json")
+    assert registry.count("/simple/") == 2
+    assert result.ids("six") == ["deprecated"]
+    assert "Python 2 is gone" in result.package("six")["findings"][0]["message"]
+    assert result.package("requests")["verdict"] == "allow"  # the mirror's page has no marker
 
 
 def test_registry_error_fails_closed(depguard, registry, workdir: Path) -> None:

@@ -51,12 +51,15 @@ def _root(
 
 
 # Options shared by the commands that judge packages.
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="Output format: text or json.")
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Write the report to FILE; a short summary still goes to the terminal.",
         dir_okay=False,
     ),
@@ -64,15 +67,25 @@ OutputOpt = Annotated[
 FailOnOpt = Annotated[
     str | None,
     typer.Option(
-        "--fail-on", help="Exit 1 when anything is at least: block (default), warn, or never."
+        "--fail-on",
+        metavar="LEVEL",
+        help="Exit 1 when anything is at least: block (default), warn, or never.",
     ),
 ]
 IndexOpt = Annotated[
-    str | None, typer.Option("--index-url", help="Package index base URL (env DEPGUARD_INDEX_URL).")
+    str | None,
+    typer.Option(
+        "--index-url", metavar="URL", help="Package index base URL (env DEPGUARD_INDEX_URL)."
+    ),
 ]
 CacheDirOpt = Annotated[
     Path | None,
-    typer.Option("--cache-dir", help="Cache directory (env DEPGUARD_CACHE_DIR).", file_okay=False),
+    typer.Option(
+        "--cache-dir",
+        metavar="DIR",
+        help="Cache directory (env DEPGUARD_CACHE_DIR).",
+        file_okay=False,
+    ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 RefreshOpt = Annotated[bool, typer.Option("--refresh", help="Ignore cached metadata; ask again.")]
@@ -83,6 +96,7 @@ AllowlistOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--allowlist",
+        metavar="FILE",
         help="Team allowlist file (repeatable). Default: found by convention.",
         dir_okay=False,
     ),
@@ -98,17 +112,29 @@ FailOpenOpt = Annotated[
 ConfigOpt = Annotated[
     Path | None,
     typer.Option(
-        "--config", help="Configuration file (depguard.toml or a pyproject.toml).", dir_okay=False
+        "--config",
+        metavar="FILE",
+        help="Configuration file (depguard.toml or a pyproject.toml).",
+        dir_okay=False,
     ),
 ]
 ConcurrencyOpt = Annotated[
     int | None,
-    typer.Option("--concurrency", min=1, max=64, help="Registry requests in flight (default 16)."),
+    typer.Option(
+        "--concurrency",
+        metavar="N",
+        min=1,
+        max=64,
+        help="Registry requests in flight (default 16).",
+    ),
 ]
 TimeoutOpt = Annotated[
     float | None,
     typer.Option(
-        "--timeout", min=0.1, help="Seconds to wait for one registry answer (default 15)."
+        "--timeout",
+        metavar="SECONDS",
+        min=0.1,
+        help="Seconds to wait for one registry answer (default 15).",
     ),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List allowed packages too.")]
@@ -120,8 +146,9 @@ def check(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="PATH",
             help="Manifests, directories, or '-' for a requirements list on standard input. "
-            "Default: the current directory."
+            "Default: the current directory.",
         ),
     ] = None,
     format: FormatOpt = "text",
@@ -138,7 +165,9 @@ def check(
     exclude: Annotated[
         list[str] | None,
         typer.Option(
-            "--exclude", help="Glob of paths to skip when walking directories (repeatable)."
+            "--exclude",
+            metavar="GLOB",
+            help="Glob of paths to skip when walking directories (repeatable).",
         ),
     ] = None,
     allow_outside_includes: Annotated[

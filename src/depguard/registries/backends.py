@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from collections.abc import Mapping, Sequence
 
 from depguard.config import Settings
@@ -21,9 +22,17 @@ class PyPIBackend:
     def __init__(self, http: HttpClient, settings: Settings) -> None:
         self.client = PyPIClient(http, settings.index_url, settings.max_pypi_bytes)
         self.stats = PyPIStats(http, settings.pypistats_url)
+        self.project_status = settings.project_status
 
     async def lookup(self, name: str) -> Lookup:
-        return await self.client.project(name)
+        lookup = await self.client.project(name)
+        info = lookup.info
+        if self.project_status and info is not None and info.status is None:
+            # PEP 792 markers live only in the simple API: one more request per package.
+            status, reason = await self.client.status(name, tolerate_errors=True)
+            if status is not None:
+                lookup = replace(lookup, info=replace(info, status=status, status_reason=reason))
+        return lookup
 
     async def version_vulnerabilities(
         self, name: str, version: str

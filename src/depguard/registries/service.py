@@ -89,7 +89,8 @@ class RegistryService:
 
     # -- cache keys -------------------------------------------------------------------------
     def _project_key(self, key: Key) -> str:
-        return f"project|{key[0].value}|{registry_scope(key[0], self.settings)}|{key[1]}"
+        kind = "project+status" if self.settings.project_status else "project"
+        return f"{kind}|{key[0].value}|{registry_scope(key[0], self.settings)}|{key[1]}"
 
     def _downloads_key(self, key: Key) -> str:
         return f"downloads|{key[0].value}|{downloads_scope(key[0], self.settings)}|{key[1]}"
