@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from depguard.cache import MetadataCache
+
 from support import write
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from support import write
 
 pytestmark = pytest.mark.live
@@ -12,8 +13,12 @@ pytestmark = pytest.mark.live
 
 @pytest.fixture
 def live(depguard, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    for key in ("DEPGUARD_INDEX_URL", "DEPGUARD_PYPISTATS_URL", "DEPGUARD_NPM_REGISTRY",
-                "DEPGUARD_NPM_DOWNLOADS_URL"):
+    for key in (
+        "DEPGUARD_INDEX_URL",
+        "DEPGUARD_PYPISTATS_URL",
+        "DEPGUARD_NPM_REGISTRY",
+        "DEPGUARD_NPM_DOWNLOADS_URL",
+    ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "live-cache"))
     return depguard

@@ -35,35 +35,53 @@ def test_compact_json_and_other_key_orders() -> None:
 
 # Strings that try to confuse a scanner: quotes, brackets, backslashes, lookalike keys.
 tricky = st.lists(
-    st.sampled_from(list('ab1.[]{}":,\\ \n') + ['"urls"', '"releases": {', '], "x": [',
-                                                  '"yanked": true', "\u202e", "\x1b"]),
+    st.sampled_from(
+        [
+            *'ab1.[]{}":,\\ \n',
+            '"urls"',
+            '"releases": {',
+            '], "x": [',
+            '"yanked": true',
+            "\u202e",
+            "\x1b",
+        ]
+    ),
     max_size=12,
 ).map("".join)
 files = st.lists(
-    st.fixed_dictionaries({
-        "filename": tricky,
-        "comment_text": st.one_of(st.none(), tricky),
-        "upload_time_iso_8601": st.datetimes().map(lambda d: d.isoformat() + "Z"),
-        "yanked": st.booleans(),
-        "yanked_reason": st.one_of(st.none(), tricky),
-        "digests": st.fixed_dictionaries({"sha256": tricky}),
-    }),
+    st.fixed_dictionaries(
+        {
+            "filename": tricky,
+            "comment_text": st.one_of(st.none(), tricky),
+            "upload_time_iso_8601": st.datetimes().map(lambda d: d.isoformat() + "Z"),
+            "yanked": st.booleans(),
+            "yanked_reason": st.one_of(st.none(), tricky),
+            "digests": st.fixed_dictionaries({"sha256": tricky}),
+        }
+    ),
     max_size=3,
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    releases=st.dictionaries(st.one_of(st.from_regex(r"[0-9]{1,2}(\.[0-9]{1,2}){0,2}", fullmatch=True),
-                                       tricky), files, max_size=6),
+    releases=st.dictionaries(
+        st.one_of(st.from_regex(r"[0-9]{1,2}(\.[0-9]{1,2}){0,2}", fullmatch=True), tricky),
+        files,
+        max_size=6,
+    ),
     summary=tricky,
     compact=st.booleans(),
 )
 def test_fast_path_equals_full_parse(releases, summary, compact) -> None:
     latest = next(iter(releases), "1.0")
     document = {
-        "info": {"name": "demo", "summary": summary, "version": latest,
-                 "project_urls": {"releases": "https://x", "urls": summary}},
+        "info": {
+            "name": "demo",
+            "summary": summary,
+            "version": latest,
+            "project_urls": {"releases": "https://x", "urls": summary},
+        },
         "releases": releases,
         "urls": [{"filename": summary, "upload_time_iso_8601": "2020-01-01T00:00:00Z"}],
         "vulnerabilities": [],

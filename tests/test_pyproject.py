@@ -7,6 +7,7 @@ from pathlib import Path
 from depguard.model import Origin, UrlKind
 from depguard.sources.pyproject import parse_file
 from depguard.sources.requirements import IncludePolicy
+
 from support import write
 
 PYPROJECT = """\

@@ -100,11 +100,18 @@ def test_project_status_flag_asks_for_every_package(depguard, registry, workdir:
     write(workdir / "requirements.txt", "six\nrequests\n")
     depguard("check")
     assert registry.count("/simple/") == 0  # by default only 404s are asked about
-    body = json.dumps({"meta": {"api-version": "1.4"}, "name": "six", "files": [],
-                       "project-status": {"status": "deprecated", "reason": "Python 2 is gone"},
-                       "versions": []}).encode()
+    body = json.dumps(
+        {
+            "meta": {"api-version": "1.4"},
+            "name": "six",
+            "files": [],
+            "project-status": {"status": "deprecated", "reason": "Python 2 is gone"},
+            "versions": [],
+        }
+    ).encode()
     registry.routes["/simple/six/"] = Answer(
-        200, body, {"Content-Type": "application/vnd.pypi.simple.v1+json"})
+        200, body, {"Content-Type": "application/vnd.pypi.simple.v1+json"}
+    )
     result = depguard("check", "--project-status", "--refresh", "-f", "json")
     assert registry.count("/simple/") == 2
     assert result.ids("six") == ["deprecated"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from depguard.model import Origin, UrlKind
 from depguard.sources.requirements import IncludePolicy, parse_file, parse_text
+
 from support import write
 
 

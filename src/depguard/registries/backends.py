@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from depguard.config import Settings
 from depguard.model import Ecosystem, Lookup, Vulnerability
