@@ -1,0 +1,42 @@
+"""Standard-library module names: of the running Python, or of a named version (bundled)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from importlib import resources
+
+from depguard.errors import UsageError
+
+
+@functools.cache
+def _bundled() -> dict[str, frozenset[str]]:
+    text = resources.files("depguard.data").joinpath("stdlib-modules.tsv").read_text("utf-8")
+    by_version: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, versions = line.split("\t")
+        for version in versions.split(","):
+            by_version.setdefault(version, set()).add(name)
+    return {version: frozenset(names) for version, names in by_version.items()}
+
+
+def known_versions() -> list[str]:
+    return sorted(_bundled(), key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+def modules(version: str | None = None) -> frozenset[str]:
+    """Top-level standard-library modules of ``version`` ("3.12"), default the running Python."""
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if version is None or version == running:
+        names = getattr(sys, "stdlib_module_names", None)
+        if names is not None:
+            return frozenset(names)
+        version = running
+    table = _bundled()
+    if version not in table:
+        raise UsageError(
+            f"no standard-library list for Python {version}; known: {', '.join(known_versions())}"
+        )
+    return table[version]
