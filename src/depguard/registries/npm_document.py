@@ -17,6 +17,7 @@ has no ``time``, ``maintainers`` or ``repository``: those facts then stay unknow
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Mapping
@@ -35,15 +36,10 @@ _EMPTY = re.compile(r"\{\s*\}")
 _FIRST_KEY = re.compile(r'\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*\{')
 _NEXT_KEY = re.compile(r'\}\s*,\s*"(\d[^"\\]*)"\s*:\s*\{')
 _CLOSE = re.compile(r"\s*\}")
-_MARKERS = (
-    '"deprecated"',
-    '"preinstall"',
-    '"install"',
-    '"postinstall"',
-    '"gypfile"',
-    '"hasInstallScript"',
-    '"attestations"',
+_MARKER = re.compile(
+    r'"(?:deprecated|preinstall|install|postinstall|gypfile|hasInstallScript|attestations)"'
 )
+_VERSION_FIELD = re.compile(r'"version"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _NO_README = "ERROR: No README data found!"
 
 
@@ -164,18 +160,21 @@ def _split_versions(text: str) -> tuple[dict[str, Any], VersionFacts, Spans] | N
         if close is None or not isinstance(last, Mapping):
             return None
         end = close.end()
+        starts = [offset for _, offset, _ in keys]
+        marked = {
+            bisect.bisect_right(starts, m.start()) - 1 for m in _MARKER.finditer(text, start, end)
+        }
         for index, (version, offset, _) in enumerate(keys):
             stop = keys[index + 1][2] + 1 if index + 1 < len(keys) else last_end
-            chunk = text[offset:stop]
-            if version in spans or not _names_version(chunk, version):
+            if version in spans or not _names_version(text, offset, stop, version):
                 return None
             spans[version] = (offset, stop)
             facts.versions.append(version)
             if index + 1 == len(keys):
                 manifest: Any = last
-            elif version == latest_hint or any(marker in chunk for marker in _MARKERS):
+            elif version == latest_hint or index in marked:
                 try:
-                    manifest = json.loads(chunk)
+                    manifest = json.loads(text[offset:stop])
                 except (ValueError, RecursionError):
                     return None
             else:
@@ -194,12 +193,14 @@ def _split_versions(text: str) -> tuple[dict[str, Any], VersionFacts, Spans] | N
     return rest, facts, spans
 
 
-def _names_version(chunk: str, version: str) -> bool:
+def _names_version(text: str, start: int, stop: int, version: str) -> bool:
     """A version's manifest names its own version (a cheap check that the slice is right)."""
     quoted = json.dumps(version)
-    if f'"version":{quoted}' in chunk:
+    if text.find(f'"version":{quoted}', start, stop) >= 0:
         return True
-    return re.search(r'"version"\s*:\s*' + re.escape(quoted), chunk) is not None
+    if text.find(f'"version": {quoted}', start, stop) >= 0:
+        return True
+    return any(_unescape(m.group(1)) == version for m in _VERSION_FIELD.finditer(text, start, stop))
 
 
 def _latest_hint(text: str) -> str | None:
