@@ -11,6 +11,7 @@ import pytest
 from depguard.registries import npm_document
 from depguard.registries.npm import package_path
 from depguard.registries.npm_document import parse_packument
+
 from support.registry_server import ABBREVIATED, Answer, RegistryServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "npm"

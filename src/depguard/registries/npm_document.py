@@ -83,7 +83,7 @@ def install_scripts(manifest: Mapping[str, Any]) -> dict[str, str] | None:
     return None
 
 
-def parse_packument(body: bytes, requested: str) -> PackageInfo:
+def parse_packument(body: bytes | bytearray, requested: str) -> PackageInfo:
     """The facts depguard keeps from a package document (full or abbreviated)."""
     try:
         text = body.decode("utf-8")
