@@ -54,8 +54,10 @@ def env(
 ) -> dict[str, str]:
     values = {**registry.env(), "DEPGUARD_CACHE_DIR": str(tmp_path / "cache")}
     for key in list(os.environ):
-        if key.startswith("DEPGUARD_"):
+        if key.startswith("DEPGUARD_") or key.lower().startswith("npm_config_"):
             monkeypatch.delenv(key)
+    # npm's own settings: no user .npmrc of the machine running the tests
+    monkeypatch.setenv("NPM_CONFIG_USERCONFIG", str(tmp_path / "no-user-npmrc"))
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -78,6 +78,14 @@ IndexOpt = Annotated[
         "--index-url", metavar="URL", help="Package index base URL (env DEPGUARD_INDEX_URL)."
     ),
 ]
+NpmRegistryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--npm-registry",
+        help="npm registry base URL (env DEPGUARD_NPM_REGISTRY; default: .npmrc's registry, "
+        "else the public registry).",
+    ),
+]
 CacheDirOpt = Annotated[
     Path | None,
     typer.Option(
@@ -155,6 +163,7 @@ def check(
     output: OutputOpt = None,
     fail_on: FailOnOpt = None,
     index_url: IndexOpt = None,
+    npm_registry: NpmRegistryOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     refresh: RefreshOpt = False,
@@ -199,6 +208,7 @@ def check(
         targets,
         config=config,
         index_url=index_url,
+        npm_registry=npm_registry,
         cache_dir=cache_dir,
         no_cache=no_cache,
         refresh=refresh,
@@ -244,6 +254,8 @@ def _settings(
     settings = resolve_settings(
         config=config,
         start=Path.cwd(),
+        npmrc_start=start,
+        npmrc_root=root,
         flags={
             k: str(v) if isinstance(v, Path) else v
             for k, v in flags.items()

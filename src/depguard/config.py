@@ -39,6 +39,8 @@ class Thresholds:
 class Settings:
     index_url: str = endpoints.PYPI_INDEX
     npm_registry: str = endpoints.NPM_REGISTRY
+    npm_scopes: Mapping[str, str] = field(default_factory=dict)
+    """``@scope`` -> registry URL, from ``.npmrc`` (``@scope:registry=...``)."""
     pypistats_url: str = endpoints.PYPISTATS
     npm_downloads_url: str = endpoints.NPM_DOWNLOADS
     downloads_api: bool = True
@@ -72,6 +74,7 @@ class Settings:
 
 
 _SIMPLE_KEYS = {f.name for f in fields(Settings)} - {
+    "npm_scopes",
     "thresholds",
     "severity",
     "weights",
@@ -160,6 +163,21 @@ def apply_config(settings: Settings, data: Mapping[str, Any], source: str) -> Se
                 changes[key] = str(base_dir / changes[key])
         else:
             raise UsageError(f"{source}: unknown setting {raw_key!r}")
+    return replace(settings, **changes)
+
+
+def apply_npmrc(
+    settings: Settings, start: Path, root: Path | None, environ: Mapping[str, str]
+) -> Settings:
+    """The registry (and scoped registries) npm itself would use for the project at ``start``."""
+    from depguard import npmrc
+
+    found = npmrc.read(start, root, environ)
+    changes: dict[str, Any] = {}
+    if found.registry:
+        changes["npm_registry"] = found.registry
+    if found.scopes:
+        changes["npm_scopes"] = dict(found.scopes)
     return replace(settings, **changes)
 
 
@@ -292,9 +310,16 @@ def resolve_settings(
     start: Path,
     flags: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    npmrc_start: Path | None = None,
+    npmrc_root: Path | None = None,
 ) -> Settings:
-    """Defaults ← configuration file ← environment ← command-line flags."""
+    """Defaults ← npm's own settings (``.npmrc``, when ``npmrc_start`` is given) ←
+    configuration file ← environment ← command-line flags."""
     settings = Settings()
+    if npmrc_start is not None:
+        settings = apply_npmrc(
+            settings, npmrc_start, npmrc_root, os.environ if environ is None else environ
+        )
     if config is not None:
         if not config.is_file():
             raise UsageError(f"configuration file not found: {config}")

@@ -147,6 +147,9 @@ class Dependency:
     alias: str | None = None
     version: str | None = None
     detail: str | None = None
+    resolved: str | None = None
+    """Where a lockfile says the package is fetched from (npm ``resolved``), for registry
+    references only: a direct URL goes in ``url``."""
 
     @property
     def is_direct(self) -> bool:
@@ -237,6 +240,15 @@ class PackageInfo:
     vulnerabilities_version: str | None = None
     install_scripts: dict[str, str] | None = None
     provenance: bool | None = None
+    dist_tags: dict[str, str] = field(default_factory=dict)
+    version_install_scripts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """npm: the install-time scripts of every version that has any (script name -> command;
+    an empty mapping when the registry only says that there are some). ``install_scripts`` is
+    the latest version's."""
+    document: str | None = None
+    """Which registry document the facts came from, where there is a choice: npm "full" or
+    "abbreviated" (the abbreviated one has no creation date, maintainers or repository: those
+    stay None, unknown)."""
 
     def to_json(self) -> dict[str, JSONValue]:
         return {
@@ -264,6 +276,11 @@ class PackageInfo:
             "vulnerabilities_version": self.vulnerabilities_version,
             "install_scripts": self.install_scripts,
             "provenance": self.provenance,
+            "dist_tags": dict(self.dist_tags),
+            "version_install_scripts": {
+                k: dict(v) for k, v in self.version_install_scripts.items()
+            },
+            "document": self.document,
         }
 
     @classmethod
@@ -296,6 +313,11 @@ class PackageInfo:
             vulnerabilities_version=data.get("vulnerabilities_version"),
             install_scripts=data.get("install_scripts"),
             provenance=data.get("provenance"),
+            dist_tags=dict(data.get("dist_tags") or {}),
+            version_install_scripts={
+                str(k): dict(v) for k, v in (data.get("version_install_scripts") or {}).items()
+            },
+            document=data.get("document"),
         )
 
 

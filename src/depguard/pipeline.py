@@ -83,7 +83,13 @@ def judge_packages(
         )
     finally:
         cache.close()
-    context = Context(now=now, thresholds=settings.thresholds, offline=settings.offline)
+    context = Context(
+        now=now,
+        thresholds=settings.thresholds,
+        offline=settings.offline,
+        npm_registry=settings.npm_registry,
+        npm_scopes=settings.npm_scopes,
+    )
     reports = []
     for package in packages:
         evidence = evidence_for(package, gathered)

@@ -138,11 +138,9 @@ def _weight(finding: Finding, settings: Settings) -> int:
 
 
 def _chosen_versions(evidence: Evidence) -> list[str]:
-    pins = list(evidence.package.pinned_versions)
-    if pins:
-        return pins
-    info = evidence.info
-    return [info.latest_version] if info and info.latest_version else []
+    from depguard.chosen import chosen_versions
+
+    return list(chosen_versions(evidence.package, evidence.info))
 
 
 _ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}

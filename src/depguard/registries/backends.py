@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from depguard.config import Settings
 from depguard.model import Ecosystem, Lookup, Vulnerability
-from depguard.registries.downloads import PyPIStats
+from depguard.registries.downloads import NpmDownloads, PyPIStats
 from depguard.registries.http import HttpClient, RegistryError
+from depguard.registries.npm import NpmClient
 from depguard.registries.pypi import PyPIClient
 
 DOWNLOADS_CONCURRENCY = 4
@@ -64,3 +65,32 @@ class PyPIBackend:
 
 def pypi_backend(http: HttpClient, settings: Settings) -> PyPIBackend:
     return PyPIBackend(http, settings)
+
+
+class NpmBackend:
+    ecosystem = Ecosystem.NPM
+
+    def __init__(self, http: HttpClient, settings: Settings) -> None:
+        self.client = NpmClient(
+            http, settings.npm_registry, settings.max_npm_bytes, settings.npm_scopes
+        )
+        self.stats = NpmDownloads(http, settings.npm_downloads_url)
+
+    async def lookup(self, name: str) -> Lookup:
+        from depguard.popularity import snapshot
+
+        # A package on the bundled popularity list is established: its abbreviated document
+        # says all that matters (see depguard.registries.npm).
+        return await self.client.package(name, abbreviated=name in snapshot(Ecosystem.NPM))
+
+    async def version_vulnerabilities(
+        self, name: str, version: str
+    ) -> tuple[Vulnerability, ...] | None:
+        return None  # the npm registry serves no per-version vulnerability lists
+
+    async def downloads(self, names: Sequence[str]) -> Mapping[str, int | None]:
+        return await self.stats.last_month(list(names))
+
+
+def npm_backend(http: HttpClient, settings: Settings) -> NpmBackend:
+    return NpmBackend(http, settings)

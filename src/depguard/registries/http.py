@@ -34,6 +34,10 @@ class RegistryError(Exception):
     """A registry could not be asked. The message is one line, for a person."""
 
 
+class ResponseTooLarge(RegistryError):
+    """The answer is larger than the bound the caller set."""
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -185,14 +189,14 @@ class _Retryable(Exception):
 async def _read_bounded(response: httpx.Response, max_bytes: int) -> bytearray:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise RegistryError(
+        raise ResponseTooLarge(
             f"response larger than the {_mib(max_bytes)} bound ({_mib(int(declared))})"
         )
     body = bytearray()
     async for chunk in response.aiter_bytes():
         body += chunk
         if len(body) > max_bytes:
-            raise RegistryError(f"response larger than the {_mib(max_bytes)} bound")
+            raise ResponseTooLarge(f"response larger than the {_mib(max_bytes)} bound")
     return body  # a bytearray: every consumer reads it like bytes, and it saves a copy
 
 

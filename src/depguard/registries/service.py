@@ -25,6 +25,7 @@ from depguard.model import (
     Vulnerability,
 )
 from depguard.names import is_valid
+from depguard.npmrc import registry_for
 from depguard.registries.downloads import absent_from_snapshot, from_snapshot
 from depguard.timeutil import utcnow
 
@@ -90,7 +91,10 @@ class RegistryService:
     # -- cache keys -------------------------------------------------------------------------
     def _project_key(self, key: Key) -> str:
         kind = "project+status" if self.settings.project_status else "project"
-        return f"{kind}|{key[0].value}|{registry_scope(key[0], self.settings)}|{key[1]}"
+        scope = registry_scope(key[0], self.settings)
+        if key[0] is Ecosystem.NPM:
+            scope = registry_for(key[1], scope, self.settings.npm_scopes)
+        return f"{kind}|{key[0].value}|{scope}|{key[1]}"
 
     def _downloads_key(self, key: Key) -> str:
         return f"downloads|{key[0].value}|{downloads_scope(key[0], self.settings)}|{key[1]}"
@@ -387,6 +391,6 @@ def _vulns_from_json(value: object) -> tuple[Vulnerability, ...] | None:
 
 
 def default_backends() -> dict[Ecosystem, BackendFactory]:
-    from depguard.registries.backends import pypi_backend
+    from depguard.registries.backends import npm_backend, pypi_backend
 
-    return {Ecosystem.PYPI: pypi_backend}
+    return {Ecosystem.PYPI: pypi_backend, Ecosystem.NPM: npm_backend}

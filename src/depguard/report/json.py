@@ -102,6 +102,13 @@ def _package(p: PackageReport) -> dict[str, Any]:
         "normalized": package.normalized,
         "specifier": ", ".join(package.specifiers),
         "versions": list(package.pinned_versions),
+        "aliases": sorted(
+            {
+                clean(d.alias, 214)
+                for d in package.dependencies
+                if d.alias and d.origin.value != "import"
+            }
+        ),
         "locations": [loc.to_json() for loc in package.locations],
         "verdict": p.verdict.value,
         "risk": p.risk,

@@ -8,10 +8,11 @@ current time). Each signal lives in its own module and reports findings declared
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from depguard import endpoints
 from depguard.config import Thresholds
 from depguard.model import Evidence, Finding
 
@@ -21,6 +22,8 @@ class Context:
     now: datetime
     thresholds: Thresholds = field(default_factory=Thresholds)
     offline: bool = False
+    npm_registry: str = endpoints.NPM_REGISTRY
+    npm_scopes: Mapping[str, str] = field(default_factory=dict)
 
 
 Signal = Callable[[Evidence, Context], Iterable[Finding]]
@@ -28,7 +31,16 @@ Signal = Callable[[Evidence, Context], Iterable[Finding]]
 
 def all_signals() -> tuple[Signal, ...]:
     """Every signal, in the order their findings are listed."""
-    from depguard.signals import direct_url, existence, status, undeclared, versions, vulnerable
+    from depguard.signals import (
+        direct_url,
+        existence,
+        install_scripts,
+        registry_source,
+        status,
+        undeclared,
+        versions,
+        vulnerable,
+    )
 
     return (
         existence.check,
@@ -37,6 +49,8 @@ def all_signals() -> tuple[Signal, ...]:
         versions.check,
         vulnerable.check,
         undeclared.check,
+        install_scripts.check,
+        registry_source.check,
     )
 
 

@@ -10,7 +10,7 @@ from depguard.model import Evidence, Finding, Severity, UrlKind
 from depguard.sanitize import clean
 from depguard.signals import Context
 
-_COMMIT = re.compile(r"@[0-9a-f]{40}(?:#|$)")
+_COMMIT = re.compile(r"[@#][0-9a-f]{40}(?:[#&]|$)")  # pip's @<sha>, npm's #<sha>
 
 
 def check(evidence: Evidence, context: Context) -> Iterator[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from depguard import findings as F
+from depguard.chosen import chosen_versions
 from depguard.model import Evidence, Finding
 from depguard.sanitize import clean
 from depguard.signals import Context
@@ -33,10 +34,7 @@ def _deprecated_versions(evidence: Evidence) -> Iterator[Finding]:
     info = evidence.info
     if info is None or not info.deprecated:
         return
-    chosen = evidence.package.pinned_versions or (
-        (info.latest_version,) if info.latest_version else ()
-    )
-    for version in chosen:
+    for version in chosen_versions(evidence.package, info):
         message = info.deprecated.get(version)
         if message is not None:
             text = clean(message, 200)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from depguard.errors import UsageError
 from depguard.sources import SourceResult, display_path, pyproject, requirements
 from depguard.sources.discover import FileKind, classify, walk
+from depguard.sources.npm_project import NpmProjects
 from depguard.sources.requirements import STDIN_LABEL, IncludePolicy
 
 
@@ -18,6 +19,10 @@ class ReadContext:
 
     includes: IncludePolicy
     excludes: tuple[str, ...] = ()
+    npm: NpmProjects = field(default_factory=NpmProjects)
+
+    def __post_init__(self) -> None:
+        self.npm.excludes = self.excludes
 
 
 Parser = Callable[[Path, str, ReadContext], SourceResult]
@@ -31,9 +36,30 @@ def _pyproject(path: Path, display: str, context: ReadContext) -> SourceResult:
     return pyproject.parse_file(path, display, context.includes)
 
 
+def _package_json(path: Path, display: str, context: ReadContext) -> SourceResult:
+    from depguard.sources import package_json
+
+    return package_json.parse_file(path, display, context.npm, context.includes.root)
+
+
+def _package_lock(path: Path, display: str, context: ReadContext) -> SourceResult:
+    from depguard.sources import package_lock
+
+    return package_lock.parse_file(path, display)
+
+
+def _js_imports(path: Path, display: str, context: ReadContext) -> SourceResult:
+    from depguard.sources import js_imports
+
+    return js_imports.parse_file(path, display, context.npm, context.includes.root)
+
+
 PARSERS: dict[FileKind, Parser] = {
     FileKind.REQUIREMENTS: _requirements,
     FileKind.PYPROJECT: _pyproject,
+    FileKind.PACKAGE_JSON: _package_json,
+    FileKind.PACKAGE_LOCK: _package_lock,
+    FileKind.JAVASCRIPT: _js_imports,
 }
 """One parser per manifest kind. A kind without a parser is not collected."""
 
