@@ -50,7 +50,9 @@ class RequestInfo:
 
 
 class RegistryServer:
-    def __init__(self, fixtures: Path = FIXTURES, *, latency: float = 0.0) -> None:
+    def __init__(
+        self, fixtures: Path = FIXTURES, *, latency: float = 0.0, tls: Path | None = None
+    ) -> None:
         self.fixtures = fixtures
         self.latency = latency
         self.routes: dict[str, Answer] = {}
@@ -74,7 +76,15 @@ class RegistryServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        scheme = "http"
+        if tls is not None:  # a directory with cert.pem and key.pem
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(tls / "cert.pem", tls / "key.pem")
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = "https"
+        self.base = f"{scheme}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     # URLs to configure depguard with
