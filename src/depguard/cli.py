@@ -52,7 +52,13 @@ def _root(
 
 # Options shared by the commands that judge packages.
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", metavar="FORMAT", help="Output format: text or json.")
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format: text, json, sarif, github or markdown.",
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,

@@ -98,6 +98,7 @@ def judge_packages(
         packages=tuple(reports),
         errors=tuple(sources.errors),
         notices=tuple(dict.fromkeys(gathered.notices)),
+        root=str(Path(settings.root).resolve()),
     )
 
 
