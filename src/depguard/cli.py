@@ -199,6 +199,15 @@ def check(
             help="Also ask the index for every package's status marker (archived, deprecated).",
         ),
     ] = False,
+    diff: Annotated[
+        str | None,
+        typer.Option(
+            "--diff",
+            metavar="REF",
+            help="Judge only dependencies (declared or imported) added or changed since the "
+            "git ref REF (a branch, tag or commit), read with git, no checkout.",
+        ),
+    ] = None,
     config: ConfigOpt = None,
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
@@ -230,7 +239,9 @@ def check(
         timeout=timeout,
     )
     _check_format(format)
-    options = RunOptions(paths=targets, stdin=_read_stdin, progress=_progress_factory(quiet))
+    options = RunOptions(
+        paths=targets, stdin=_read_stdin, progress=_progress_factory(quiet), diff_ref=diff
+    )
     report = run_check(options, settings)
     _emit(report, settings, format=format, output=output, verbose=verbose, quiet=quiet)
 
