@@ -221,22 +221,10 @@ def check(
     targets = list(paths or ["."])
     settings = _settings(
         targets,
-        config=config,
-        index_url=index_url,
-        npm_registry=npm_registry,
-        cache_dir=cache_dir,
-        no_cache=no_cache,
-        refresh=refresh,
-        offline=offline,
-        allowlist=allowlist,
-        require_allowlist=require_allowlist,
-        fail_open=fail_open,
-        fail_on=fail_on,
+        **_shared(locals()),
         exclude=exclude,
         allow_outside_includes=allow_outside_includes,
         project_status=project_status,
-        concurrency=concurrency,
-        timeout=timeout,
     )
     _check_format(format)
     options = RunOptions(
@@ -244,6 +232,29 @@ def check(
     )
     report = run_check(options, settings)
     _emit(report, settings, format=format, output=output, verbose=verbose, quiet=quiet)
+
+
+SHARED_SETTINGS = (
+    "config",
+    "index_url",
+    "npm_registry",
+    "cache_dir",
+    "no_cache",
+    "refresh",
+    "offline",
+    "allowlist",
+    "require_allowlist",
+    "fail_open",
+    "fail_on",
+    "concurrency",
+    "timeout",
+)
+"""The options every judging command takes (declared once above as ``*Opt``)."""
+
+
+def _shared(values: dict[str, Any]) -> dict[str, Any]:
+    """The shared options among a command's parameters, for :func:`_settings`."""
+    return {key: values[key] for key in SHARED_SETTINGS if key in values}
 
 
 def _check_format(name: str) -> None:
@@ -334,15 +345,29 @@ def _progress_factory(quiet: bool) -> Any:
 
 
 def _emit(
-    report: Any, settings: Any, *, format: str, output: Path | None, verbose: bool, quiet: bool
+    report: Any,
+    settings: Any,
+    *,
+    format: str,
+    output: Path | None,
+    verbose: bool,
+    quiet: bool,
+    cards: bool = False,
 ) -> None:
+    """Write the report in ``format`` (to ``output`` or standard output), the human view to the
+    terminal, and exit with the gate's code. ``cards`` shows one card per package (review)."""
     from depguard.policy import exit_code
     from depguard.report import renderer
     from depguard.report.text import make_console, print_report, summary_line
 
     status = exit_code(report.worst, settings.fail_on)
     if output is not None or format != "text":
-        rendered = renderer(format)(report)
+        if cards and format == "text":
+            from depguard.report.card import render as render_cards
+
+            rendered = render_cards(report)
+        else:
+            rendered = renderer(format)(report)
         if output is not None:
             try:
                 output.write_text(rendered, encoding="utf-8")
@@ -355,11 +380,68 @@ def _emit(
         console = make_console(stderr=output is None and format != "text")
         if quiet:
             console.print(summary_line(report, status, settings.fail_on))
+        elif cards:
+            from depguard.report.card import print_cards
+
+            print_cards(report, console, exit_status=status, fail_on=settings.fail_on)
         else:
             print_report(
                 report, console, verbose=verbose, exit_status=status, fail_on=settings.fail_on
             )
     raise typer.Exit(status)
+
+
+EcosystemOpt = Annotated[
+    str, typer.Option("--ecosystem", "-e", help="Package index of the names: pypi or npm.")
+]
+
+
+def _ecosystem(name: str) -> Any:
+    from depguard.model import Ecosystem
+
+    try:
+        return Ecosystem(name.lower())
+    except ValueError:
+        raise UsageError(f"unknown ecosystem {name!r}; choose pypi or npm") from None
+
+
+@app.command()
+def review(
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            help="Packages to review: name, name==1.2 (PyPI), name@1.2 or @scope/name@1.2 (npm).",
+            show_default=False,
+        ),
+    ],
+    ecosystem: EcosystemOpt = "pypi",
+    format: FormatOpt = "text",
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    index_url: IndexOpt = None,
+    npm_registry: NpmRegistryOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    refresh: RefreshOpt = False,
+    offline: OfflineOpt = False,
+    allowlist: AllowlistOpt = None,
+    require_allowlist: RequireAllowlistOpt = False,
+    fail_open: FailOpenOpt = False,
+    config: ConfigOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Show the evidence for packages you are about to install, and their verdict."""
+    from depguard.pipeline import RunOptions, judge_dependencies
+    from depguard.sources import command_line
+
+    eco = _ecosystem(ecosystem)
+    settings = _settings(["."], **_shared(locals()), exclude=None, project_status=True)
+    _check_format(format)
+    sources = command_line.parse(list(names), eco)
+    report = judge_dependencies(sources, settings, RunOptions(paths=(), live_downloads=True))
+    _emit(report, settings, format=format, output=output, verbose=True, quiet=quiet, cards=True)
 
 
 def main() -> None:

@@ -91,6 +91,19 @@ def changed_only(
     return changes.sources, changes.notice
 
 
+def judge_dependencies(
+    sources: SourceResult,
+    settings: Settings,
+    options: RunOptions,
+    *,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Judge dependencies that were not read from files: names typed on a command line
+    (``depguard review``, the install wrappers), built with :mod:`depguard.sources.command_line`.
+    """
+    return judge_packages(group(sources.dependencies), sources, settings, options, now=now)
+
+
 def judge_packages(
     packages: Sequence[Package],
     sources: SourceResult,
