@@ -444,6 +444,112 @@ def review(
     _emit(report, settings, format=format, output=output, verbose=True, quiet=quiet, cards=True)
 
 
+WRAPPER_CONTEXT = {
+    "allow_interspersed_args": False,
+    "ignore_unknown_options": True,
+    "allow_extra_args": True,
+}
+InstallerArgs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="The installer's subcommand and arguments, exactly as you would type them.",
+        show_default=False,
+    ),
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Run the installer even when something is blocked (the findings are shown first). "
+        "Also accepted among the installer's arguments.",
+    ),
+]
+
+
+def _installer_command(installer: str, example: str) -> Any:
+    def command(
+        arguments: InstallerArgs = None,
+        force: ForceOpt = False,
+        fail_on: FailOnOpt = None,
+        cache_dir: CacheDirOpt = None,
+        no_cache: NoCacheOpt = False,
+        refresh: RefreshOpt = False,
+        offline: OfflineOpt = False,
+        allowlist: AllowlistOpt = None,
+        require_allowlist: RequireAllowlistOpt = False,
+        fail_open: FailOpenOpt = False,
+        config: ConfigOpt = None,
+        concurrency: ConcurrencyOpt = None,
+        timeout: TimeoutOpt = None,
+        verbose: VerboseOpt = False,
+        quiet: QuietOpt = False,
+    ) -> None:
+        settings = _settings(["."], **_shared(locals()), exclude=None)
+        _wrap(installer, list(arguments or ()), settings, force=force, verbose=verbose, quiet=quiet)
+
+    command.__doc__ = (
+        f"Check what '{installer} install ...' would install, then run {installer} if nothing "
+        f"is blocked.\n\nExample: depguard {example}"
+    )
+    return command
+
+
+app.command(name="pip", context_settings=WRAPPER_CONTEXT)(
+    _installer_command("pip", "pip install -r requirements.txt requests==2.32.3")
+)
+app.command(name="npm", context_settings=WRAPPER_CONTEXT)(
+    _installer_command("npm", "npm install left-pad@1.3.0 --save-dev")
+)
+
+
+def _wrap(
+    installer: str, arguments: list[str], settings: Any, *, force: bool, verbose: bool, quiet: bool
+) -> None:
+    """Judge what the installer was asked for; run it (same arguments, no shell) if it passes."""
+    import shutil
+    import subprocess
+
+    from depguard import installers
+    from depguard.pipeline import RunOptions, judge_dependencies
+    from depguard.policy import exit_code
+    from depguard.report.text import make_console, print_report, summary_line
+    from depguard.sanitize import clean
+
+    install = installers.plan(installer, arguments)
+    force = force or install.force
+    program = shutil.which(installer)
+    if program is None:
+        raise UsageError(f"{installer} not found on PATH")
+    report = judge_dependencies(installers.sources(install), settings, RunOptions(paths=()))
+    status = exit_code(report.worst, settings.fail_on)
+    console = make_console(stderr=True)
+    if quiet:
+        console.print(summary_line(report, status, settings.fail_on))
+    else:
+        print_report(report, console, verbose=verbose, exit_status=status, fail_on=settings.fail_on)
+    if install.indexes:
+        shown = ", ".join(clean(url, 200) for url in install.indexes)
+        ours = settings.index_url if install.ecosystem.value == "pypi" else settings.npm_registry
+        console.print(
+            f"note: {installer} was given its own index ({shown}); depguard judged the names "
+            f"against {clean(ours, 200)}"
+        )
+    if status != 0 and not force:
+        console.print(
+            f"depguard: {installer} was not run. Fix the names above, review them with "
+            f"'depguard review NAME', approve a reviewed package with 'depguard approve NAME "
+            f"--reason ...', or run again with --force to install anyway."
+        )
+        raise typer.Exit(status)
+    if status != 0:
+        console.print(f"depguard: --force given: running {installer} despite the findings above")
+    try:
+        code = subprocess.call([program, *install.command])  # noqa: S603 - no shell
+    except OSError as exc:
+        raise UsageError(f"cannot run {installer}: {exc.strerror or exc}") from None
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Console entry point: never a traceback, always an exit code."""
     try:
