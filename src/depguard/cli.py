@@ -267,10 +267,10 @@ def _check_format(name: str) -> None:
 def _settings(
     targets: list[str],
     *,
-    config: Path | None,
-    no_cache: bool,
-    allowlist: list[Path] | None,
-    exclude: list[str] | None,
+    config: Path | None = None,
+    no_cache: bool = False,
+    allowlist: list[Path] | None = None,
+    exclude: list[str] | None = None,
     **flags: Any,
 ) -> Any:
     from depguard.config import project_root, resolve_settings
@@ -548,6 +548,247 @@ def _wrap(
     except OSError as exc:
         raise UsageError(f"cannot run {installer}: {exc.strerror or exc}") from None
     raise typer.Exit(code)
+
+
+ReasonOpt = Annotated[
+    str,
+    typer.Option(
+        "--reason",
+        "-r",
+        help="Why: what was reviewed, or what is wrong with it.",
+        show_default=False,
+    ),
+]
+ByOpt = Annotated[
+    str | None,
+    typer.Option("--by", help="Who decided (default: git's user.name, else the login name)."),
+]
+AllowlistFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--allowlist",
+        help="Allowlist file to edit (created if missing). Default: the configured or "
+        "conventional file, else depguard-allowlist.toml at the repository root.",
+        dir_okay=False,
+    ),
+]
+DecisionName = Annotated[
+    str, typer.Argument(help="Package name (PyPI: name or name==1.2; npm: name or name@1.2).")
+]
+
+
+@app.command()
+def approve(
+    name: DecisionName,
+    reason: ReasonOpt,
+    by: ByOpt = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            help="Approve only these versions (PyPI: a specifier like '>=2,<3' or '2.1.0'; "
+            "npm: exact versions separated by '||').",
+        ),
+    ] = None,
+    expires: Annotated[
+        str | None,
+        typer.Option("--expires", help="Last day the approval holds: YYYY-MM-DD, or 90d, 6m, 1y."),
+    ] = None,
+    ecosystem: EcosystemOpt = "pypi",
+    allowlist: AllowlistFileOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Approve even when the index does not know the name."),
+    ] = False,
+    index_url: IndexOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    offline: OfflineOpt = False,
+    config: ConfigOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Add a reviewed package to the team allowlist (or update its entry)."""
+    _decide("allow", locals())
+
+
+@app.command()
+def deny(
+    name: DecisionName,
+    reason: ReasonOpt,
+    by: ByOpt = None,
+    expires: Annotated[
+        str | None,
+        typer.Option("--expires", help="Last day the denial holds: YYYY-MM-DD, or 90d, 6m, 1y."),
+    ] = None,
+    ecosystem: EcosystemOpt = "pypi",
+    allowlist: AllowlistFileOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Add a package to the team denylist: it is blocked wherever it appears."""
+    _decide("deny", {**locals(), "version": None, "force": True})
+
+
+def _decide(kind: str, values: dict[str, Any]) -> None:
+    from depguard import allowlist as allowlists
+    from depguard import approvals
+    from depguard.names import normalize
+    from depguard.sanitize import clean
+    from depguard.sources import display_path
+    from depguard.timeutil import utcnow
+
+    eco = _ecosystem(values["ecosystem"])
+    today = utcnow().date()
+    name, version = approvals.target(values["name"], eco, values.get("version"))
+    reason = approvals.checked_text(values["reason"], "--reason")
+    by = approvals.checked_text(values["by"], "--by") if values.get("by") else None
+    by = by or approvals.default_approver()
+    expires = approvals.expiry(values.get("expires"), today)
+    shared = {k: v for k, v in _shared(values).items() if k != "allowlist"}
+    settings = _settings(["."], **shared)
+    root = Path(settings.root)
+    chosen: Path | None = values.get("allowlist")
+    path = chosen or allowlists.write_path(root, settings.allowlist)
+    known = dict.fromkeys([path, *allowlists.discover(root, settings.allowlist)])
+    team = allowlists.load([p for p in known if p.is_file()])
+    clash = approvals.conflict(team, kind, eco, normalize(eco, name))
+    if clash is not None:
+        other = "denylist" if clash.kind == "deny" else "allowlist"
+        _refuse(
+            f"{name} is on the {other} in {clash.source} ({clean(clash.describe(), 200)}); "
+            "remove that entry first"
+        )
+    if kind == "allow":
+        _confirm_exists(name, eco, version, settings, force=values["force"])
+    written = allowlists.write_entry(
+        path, kind, approvals.entry_values(kind, name, eco, reason, by, today, version, expires)
+    )
+    word = "approved" if kind == "allow" else "denied"
+    where = f"{display_path(written.path)}:{written.line}"
+    if written.action == "added":
+        typer.echo(f"{word} {name} ({eco.index_label}) in {where}")
+    else:
+        was = ", ".join(f"{k}={clean(v, 80)!r}" for k, v in (written.previous or {}).items())
+        typer.echo(f"{word} {name} ({eco.index_label}): updated the existing entry at {where}")
+        typer.echo(f"  it said: {was}")
+
+
+def _confirm_exists(
+    name: str, ecosystem: Any, version: str | None, settings: Any, *, force: bool
+) -> None:
+    """Ask the index (through the pipeline) that the name exists before approving it."""
+    from depguard.model import LookupStatus
+    from depguard.pipeline import RunOptions, judge_dependencies
+    from depguard.sources import command_line
+
+    sources = command_line.parse([name], ecosystem)
+    report = judge_dependencies(sources, settings, RunOptions(paths=()))
+    item = report.packages[0]
+    index = ecosystem.index_label
+    status = item.lookup.status
+    info = item.lookup.info
+    problem = None
+    if status is LookupStatus.NOT_FOUND:
+        problem = f"{name} does not exist on {index}"
+    elif status is not LookupStatus.FOUND:
+        problem = f"could not confirm that {name} exists on {index} ({status.value})"
+    elif version and info is not None and version.startswith("==") and "*" not in version:
+        pin = version[2:].strip()
+        if info.versions and pin not in info.versions:
+            problem = f"{name} has no version {pin} on {index}"
+    if problem is None:
+        created = info.created.date().isoformat() if info and info.created else "unknown"
+        releases = info.releases if info and info.releases is not None else "unknown"
+        typer.echo(f"{name} exists on {index}: created {created}, {releases} releases")
+        return
+    if force:
+        typer.echo(f"warning: {problem}; approving anyway (--force)", err=True)
+        return
+    _refuse(
+        f"{problem}; refusing to approve it (an approved name that is not on the index is "
+        "a squatter's opportunity). Use --force for a package the index cannot see."
+    )
+
+
+def _refuse(message: str) -> None:
+    from depguard.sanitize import clean
+
+    typer.echo(f"depguard: {clean(message, 600)}", err=True)
+    raise typer.Exit(1)
+
+
+allowlist_app = typer.Typer(
+    help="Inspect the team allowlist.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(allowlist_app, name="allowlist")
+
+
+@allowlist_app.command("check")
+def allowlist_check(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="The tree the allowlist serves (default: the current directory)."),
+    ] = None,
+    allowlist: AllowlistOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Glob of paths to skip when walking (repeatable)."),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Report allowlist entries that expired or that nothing in the tree uses (exit 1 if any)."""
+    import json
+
+    from depguard import allowlist as allowlists
+    from depguard import approvals
+    from depguard.pipeline import RunOptions, read_sources
+    from depguard.sanitize import clean
+    from depguard.sources import display_path
+    from depguard.timeutil import utcnow
+
+    if format not in ("text", "json"):
+        raise UsageError(f"unknown format {format!r}; choose text or json")
+    targets = list(paths or ["."])
+    settings = _settings(targets, config=config, allowlist=allowlist, exclude=exclude)
+    files = allowlists.discover(Path(settings.root), settings.allowlist)
+    team = allowlists.load(files)
+    sources = read_sources(RunOptions(paths=targets), settings)
+    used = {(d.ecosystem, d.normalized) for d in sources.dependencies}
+    problems = approvals.audit(team, used, utcnow().date())
+    failed = bool(problems or sources.errors)
+    if format == "json":
+        document = {
+            "files": [str(f) for f in files],
+            "entries": len(team.entries),
+            "problems": [p.to_json() for p in problems],
+            "errors": [
+                {"path": e.path, "line": e.line, "message": clean(e.message, 500)}
+                for e in sources.errors
+            ],
+        }
+        typer.echo(json.dumps(document, indent=2))
+        raise typer.Exit(1 if failed else 0)
+    if not files:
+        typer.echo("no allowlist found (depguard-allowlist.toml or .depguard/allowlist.toml)")
+    for problem in problems:
+        entry = problem.entry
+        shown = display_path(Path(entry.source))
+        where = f"{shown}:{problem.line}" if problem.line else shown
+        typer.echo(
+            f"{where}: {entry.kind} {clean(entry.name, 100)} ({entry.ecosystem.value}): "
+            f"{problem.problem} - {clean(entry.reason, 200)!r}"
+        )
+    for error in sources.errors:
+        line = f":{error.line}" if error.line else ""
+        typer.echo(f"{clean(error.path, 200)}{line}: parse-error: {clean(error.message, 300)}")
+    kinds = [p.problem.split(":")[0].split(" on ")[0].split(" of ")[0] for p in problems]
+    counts = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds)) or "no problems"
+    mark = "✗" if failed else "✓"
+    typer.echo(f"{mark} {len(team.entries)} allowlist entries checked: {counts}")
+    raise typer.Exit(1 if failed else 0)
 
 
 def main() -> None:
