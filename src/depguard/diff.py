@@ -30,6 +30,8 @@ from depguard.sources.discover import MAX_FILES, SKIP_DIRS, classify
 from depguard.sources.reading import LOCKFILE_LIMIT
 
 GIT_TIMEOUT = 120.0
+SHM_ROOM = 1024 * 1024 * 1024
+"""Free space /dev/shm must have before the REF side is written there instead of on disk."""
 INCLUDE_SUFFIXES = (".txt", ".in", ".pip")
 """Requirements files may include others with any name: these are written out wherever they are."""
 
@@ -75,7 +77,7 @@ def changed_since(
     read: Reader,
 ) -> Changes:
     """``current`` reduced to the packages with a new or changed reference since ``baseline``."""
-    with tempfile.TemporaryDirectory(prefix="depguard-diff-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="depguard-diff-", dir=_scratch_dir()) as tmp:
         root = Path(tmp).resolve()
         mapped = _map_targets(targets, baseline.toplevel, root)
         if baseline.commit is not None:
@@ -148,13 +150,30 @@ def _map_targets(targets: Sequence[str], toplevel: Path, root: Path) -> list[Pat
 
 
 def _wanted(path: str, prefixes: Sequence[PurePosixPath]) -> bool:
+    """Files the sources would read at REF: a kind with a parser, or a possible include."""
+    from depguard.sources.collect import PARSERS
+
     pure = PurePosixPath(path)
     if any(part in SKIP_DIRS for part in pure.parts[:-1]):
         return False
-    if pure.suffix.lower() in INCLUDE_SUFFIXES:
+    if pure.suffix.lower() in INCLUDE_SUFFIXES or pure in prefixes:
         return True
-    inside = any(p == PurePosixPath(".") or pure == p or p in pure.parents for p in prefixes)
-    return (inside and classify(Path(path)) is not None) or pure in prefixes
+    inside = any(p == PurePosixPath(".") or p in pure.parents for p in prefixes)
+    return inside and classify(Path(path)) in PARSERS
+
+
+def _scratch_dir() -> str | None:
+    """A memory-backed directory when there is one with room (writing thousands of small
+    files there is far cheaper than on disk); else the system's temporary directory."""
+    import shutil
+
+    shm = Path("/dev/shm")  # noqa: S108 - a private mkdtemp directory is made inside it
+    try:
+        if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > SHM_ROOM:
+            return str(shm)
+    except OSError:
+        pass
+    return None
 
 
 def _materialize(baseline: Baseline, root: Path, mapped: Sequence[Path]) -> None:
@@ -201,13 +220,16 @@ def _write_blobs(toplevel: Path, blobs: Sequence[tuple[str, str]], root: Path) -
         feeder = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
         feeder.start()
         out = process.stdout
+        made: set[Path] = set()
         for _, path in blobs:
             header = out.readline().decode("ascii", "replace").split()
             if len(header) != 3 or header[1] != "blob":
                 continue
             size = int(header[2])
             target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             with target.open("wb") as handle:
                 remaining = size
                 limit = LOCKFILE_LIMIT + 1
