@@ -104,10 +104,15 @@ def changed_since(
     ]
     total = len({(d.ecosystem.value, d.normalized) for d in current.dependencies})
     since = baseline.commit[:12] if baseline.commit else "no commit yet"
+    rest = total - len(changed)
     notice = (
         f"--diff {baseline.ref} ({since}): {len(changed)} of {total} "
-        f"package{'s' if total != 1 else ''} added or changed; the other "
-        f"{total - len(changed)} were not judged"
+        f"package{'s' if total != 1 else ''} added or changed; "
+        + (
+            f"the other {rest} {'was' if rest == 1 else 'were'} not judged"
+            if rest
+            else "all judged"
+        )
     )
     return Changes(kept, notice)
 
