@@ -128,3 +128,18 @@ def test_stdin_cannot_be_diffed(depguard, repo: Path) -> None:
     result = depguard("check", "-", "--diff", "HEAD", stdin="six\n")
     assert result.code == 2
     assert "standard input" in result.err
+
+
+def test_imports_count_only_for_packages_new_to_the_tree(depguard, repo: Path) -> None:
+    write(
+        repo / "package.json",
+        '{"name": "web", "version": "1.0.0", "dependencies": {"left-pad": "^1.3.0"}}',
+    )
+    git(repo, "add", "package.json")
+    git(repo, "commit", "-q", "-m", "web")
+    write(repo / "src/pad.js", "const pad = require('left-pad');\n")  # already declared
+    assert judged(depguard("check", "--diff", "HEAD", "-f", "json")) == set()
+    write(repo / "src/odd.js", "import isOdd from 'is-odd';\n")  # never referenced before
+    result = depguard("check", "--diff", "HEAD", "-f", "json")
+    assert judged(result) == {"is-odd"}
+    assert "undeclared-import" in result.ids("is-odd")

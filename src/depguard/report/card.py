@@ -26,7 +26,7 @@ LABEL_WIDTH = 17
 def render(report: Report) -> str:
     buffer = io.StringIO()
     print_cards(report, make_console(file=buffer))
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def print_cards(
