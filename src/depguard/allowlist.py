@@ -22,7 +22,8 @@ Found by convention at the project root (``depguard-allowlist.toml`` or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,3 +190,124 @@ def _date(value: object, where: str, key: str) -> dt.date | None:
         except ValueError:
             pass
     raise UsageError(f"{where}: '{key}' must be a date (YYYY-MM-DD)")
+
+
+# -- writing (``depguard approve`` / ``depguard deny``) --------------------------------------------
+
+DEFAULT_FILE = CONVENTIONAL_PATHS[0]
+NEW_FILE_HEADER = """\
+# depguard team allowlist: reviewed decisions about dependencies, committed with the code.
+# [[allow]] entries let a package pass after review; [[deny]] entries block it.
+# `depguard approve NAME --reason ...` and `depguard deny NAME --reason ...` edit this file
+# and keep its comments and order; `depguard allowlist check` finds stale entries.
+"""
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What ``write_entry`` did: ``added`` or ``updated`` (``previous`` holds the old values)."""
+
+    path: Path
+    action: str
+    line: int
+    previous: dict[str, str] | None = None
+
+
+def write_path(root: Path, configured: Iterable[str]) -> Path:
+    """The allowlist file approvals go to: the configured or conventional one, else a new
+    ``depguard-allowlist.toml`` at the root of the checked tree."""
+    found = discover(root, configured)
+    return found[0] if found else root / DEFAULT_FILE
+
+
+def write_entry(path: Path, kind: str, values: Mapping[str, Any]) -> Written:
+    """Add an entry to ``path``, or update the entry of the same ecosystem and name in place.
+
+    The file is edited as text, one table at a time (tomlkit formats the values), so every
+    comment, blank line and the order of the other entries stay exactly as they were. The
+    result is read back with :func:`load` before it replaces the file.
+    """
+    import tomlkit
+
+    original = path.read_text(encoding="utf-8-sig") if path.is_file() else NEW_FILE_HEADER
+    lines = original.splitlines(keepends=True)
+    ecosystem = Ecosystem(str(values.get("ecosystem", "pypi")))
+    wanted = normalize(ecosystem, str(values["name"]))
+    for start, end in table_spans(lines, kind):
+        region = "".join(lines[start:end])
+        document = tomlkit.parse(region)
+        table = document[kind][0]
+        eco = str(table.get("ecosystem", "pypi")).lower()
+        if eco != ecosystem.value or normalize(ecosystem, str(table.get("name", ""))) != wanted:
+            continue
+        previous = {str(k): str(v) for k, v in table.unwrap().items()}
+        for key in ("reason", "approved_by", "by", "date", "version", "expires"):
+            if key in table and key not in values:
+                del table[key]
+        for key, value in values.items():
+            if key != "name":  # the entry keeps the spelling it was written with
+                table[key] = value
+        text = "".join([*lines[:start], tomlkit.dumps(document), *lines[end:]])
+        _replace(path, text)
+        return Written(path, "updated", start + 1, previous)
+    entry = tomlkit.table()
+    for key, value in values.items():
+        entry.add(key, value)
+    tables = tomlkit.aot()
+    tables.append(entry)
+    rendered = tomlkit.dumps({kind: tables})
+    spans = list(table_spans(lines, kind))
+    at = spans[-1][1] if spans else len(lines)
+    before = lines[:at]
+    if before and not before[-1].endswith("\n"):
+        before[-1] += "\n"
+    separator = "\n" if before and before[-1].strip() else ""
+    after = lines[at:]
+    tail = "\n" if after and after[0].strip() else ""
+    text = "".join([*before, separator, rendered, tail, *after])
+    _replace(path, text)
+    return Written(path, "added", len(before) + len(separator.splitlines()) + 1)
+
+
+def table_spans(lines: list[str], kind: str) -> Iterator[tuple[int, int]]:
+    """(start, end) line spans of every ``[[kind]]`` table; comments and blank lines just
+    before the next header belong to that header, not to this table."""
+    headers = [(i, m.group(1)) for i, line in enumerate(lines) if (m := _HEADER.match(line))]
+    for n, (start, name) in enumerate(headers):
+        if name != kind or not lines[start].lstrip().startswith("[["):
+            continue
+        end = headers[n + 1][0] if n + 1 < len(headers) else len(lines)
+        while end > start + 1 and (
+            not lines[end - 1].strip() or lines[end - 1].lstrip()[:1] == "#"
+        ):
+            end -= 1
+        yield start, end
+
+
+def _replace(path: Path, text: str) -> None:
+    """Check the new text is a valid allowlist, then swap it in atomically (same mode)."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temporary = tempfile.mkstemp(prefix=".depguard-", suffix=".toml", dir=path.parent)
+    staged = Path(temporary)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        try:
+            load([staged])
+        except UsageError as exc:
+            raise UsageError(str(exc).replace(str(staged), str(path))) from None
+        staged.chmod(mode)
+        staged.replace(path)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise

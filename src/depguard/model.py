@@ -461,6 +461,8 @@ class Report:
     packages: tuple[PackageReport, ...]
     errors: tuple[InputError, ...]
     notices: tuple[str, ...] = ()
+    root: str | None = None
+    """The checked tree (absolute): formats that need repository-relative paths use it."""
 
     def count(self, verdict: Verdict) -> int:
         return sum(1 for p in self.packages if p.verdict is verdict)

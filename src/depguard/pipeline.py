@@ -34,6 +34,8 @@ class RunOptions:
     stdin: Callable[[], str] | None = None
     live_downloads: bool = False
     progress: Callable[[int], Progress | None] | None = None
+    diff_ref: str | None = None
+    """Judge only what was added or changed since this git ref (``--diff``)."""
 
 
 def group(dependencies: Sequence[Dependency]) -> list[Package]:
@@ -60,6 +62,45 @@ def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
 def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = None) -> Report:
     """Run the whole check for the given paths."""
     sources = read_sources(options, settings)
+    notices: list[str] = []
+    if options.diff_ref:
+        sources, notice = changed_only(options, settings, sources)
+        notices.append(notice)
+    return judge_packages(
+        group(sources.dependencies), sources, settings, options, now=now, notices=notices
+    )
+
+
+def changed_only(
+    options: RunOptions, settings: Settings, sources: SourceResult
+) -> tuple[SourceResult, str]:
+    """``sources`` reduced to what was added or changed since ``options.diff_ref``."""
+    from dataclasses import replace
+
+    from depguard.diff import changed_since, resolve
+
+    assert options.diff_ref is not None
+    baseline = resolve(options.diff_ref, Path(settings.root))
+
+    def read(paths: Sequence[str], root: Path) -> SourceResult:
+        return read_sources(
+            replace(options, paths=paths, stdin=None), settings.with_overrides(root=str(root))
+        )
+
+    changes = changed_since(baseline, sources, options.paths, read)
+    return changes.sources, changes.notice
+
+
+def judge_dependencies(
+    sources: SourceResult,
+    settings: Settings,
+    options: RunOptions,
+    *,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Judge dependencies that were not read from files: names typed on a command line
+    (``depguard review``, the install wrappers), built with :mod:`depguard.sources.command_line`.
+    """
     return judge_packages(group(sources.dependencies), sources, settings, options, now=now)
 
 
@@ -70,6 +111,7 @@ def judge_packages(
     options: RunOptions,
     *,
     now: dt.datetime | None = None,
+    notices: Sequence[str] = (),
 ) -> Report:
     now = now or utcnow()
     team = allowlists.load(allowlists.discover(Path(settings.root), settings.allowlist))
@@ -97,7 +139,8 @@ def judge_packages(
     return Report(
         packages=tuple(reports),
         errors=tuple(sources.errors),
-        notices=tuple(dict.fromkeys(gathered.notices)),
+        notices=tuple(dict.fromkeys([*notices, *gathered.notices])),
+        root=str(Path(settings.root).resolve()),
     )
 
 

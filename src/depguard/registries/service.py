@@ -323,6 +323,8 @@ class RegistryService:
             for name, count in counts.items():
                 key = (ecosystem, name)
                 previous = result.downloads.get(key)
+                if count is None and previous is not None and previous.last_month is not None:
+                    continue  # the API does not know it: the snapshot's figure stands
                 rank = previous.rank if previous else None
                 result.downloads[key] = Downloads(
                     count, source if count is not None else "unknown (not in downloads API)", rank

@@ -8,7 +8,7 @@ from depguard.model import Report
 
 Renderer = Callable[[Report], str]
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
 def renderer(name: str) -> Renderer:
@@ -20,4 +20,16 @@ def renderer(name: str) -> Renderer:
         from depguard.report.text import render_plain
 
         return render_plain
+    if name == "sarif":
+        from depguard.report.sarif import render as sarif
+
+        return sarif
+    if name == "github":
+        from depguard.report.github import render as github
+
+        return github
+    if name == "markdown":
+        from depguard.report.markdown import render as markdown
+
+        return markdown
     raise ValueError(f"unknown format {name!r}")

@@ -143,26 +143,11 @@ class _Reader:
     def pep508(
         self, text: str, line: int | None, origin: Origin, group: str | None
     ) -> Dependency | None:
-        try:
-            req = Requirement(text)
-        except InvalidRequirement as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid"
-            self.result.error(self.display, line, f"invalid requirement {text!r}: {message}", text)
+        made = pep508_dependency(text, Location(self.display, line), origin, group)
+        if isinstance(made, str):
+            self.result.error(self.display, line, f"invalid requirement {text!r}: {made}", text)
             return None
-        location = Location(self.display, line)
-        common: dict[str, Any] = {
-            "ecosystem": Ecosystem.PYPI,
-            "name": req.name,
-            "normalized": normalize(Ecosystem.PYPI, req.name),
-            "location": location,
-            "origin": origin,
-            "extras": tuple(sorted(req.extras)),
-            "marker": str(req.marker) if req.marker else None,
-            "group": group,
-        }
-        if req.url:
-            return Dependency(**common, url=req.url, url_kind=_url_kind(req.url))
-        return Dependency(**common, specifier=str(req.specifier))
+        return made
 
     def dependency_groups(self, groups: Mapping[str, Any]) -> None:
         normalized = {normalize(Ecosystem.PYPI, str(name)): name for name in groups}
@@ -304,6 +289,29 @@ class _Reader:
                 )
                 continue
             self.result.extend(parse_requirements_file(target, shown, policy))
+
+
+def pep508_dependency(
+    text: str, location: Location, origin: Origin, group: str | None = None
+) -> Dependency | str:
+    """One PEP 508 requirement as a dependency, or why it is not one."""
+    try:
+        req = Requirement(text)
+    except InvalidRequirement as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid"
+    common: dict[str, Any] = {
+        "ecosystem": Ecosystem.PYPI,
+        "name": req.name,
+        "normalized": normalize(Ecosystem.PYPI, req.name),
+        "location": location,
+        "origin": origin,
+        "extras": tuple(sorted(req.extras)),
+        "marker": str(req.marker) if req.marker else None,
+        "group": group,
+    }
+    if req.url:
+        return Dependency(**common, url=req.url, url_kind=_url_kind(req.url))
+    return Dependency(**common, specifier=str(req.specifier))
 
 
 def _poetry_version(text: str) -> str:
