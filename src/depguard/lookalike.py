@@ -34,9 +34,9 @@ KINDS: dict[str, str] = {
     "homoglyph": "look-alike characters",
     "separator": "changed separators",
     "scope": "scope confusion",
-    "affix": "added or dropped affix",
     "word-order": "reordered words",
     "plural": "plural/singular",
+    "affix": "added or dropped affix",
     "transposition": "transposed letters",
     "repetition": "repeated letter",
     "omission": "omitted letter",
@@ -178,11 +178,12 @@ class Match:
         return KINDS[self.kind]
 
     @property
-    def sort_key(self) -> tuple[int, int, int]:
-        """Exact confusions first, then one-step ones, then two edits; the more popular target
-        first within each tier (``rrequests`` imitates requests, not grequests)."""
+    def sort_key(self) -> tuple[int, int, int, int]:
+        """Exact confusions first, then one-step ones, then two edits; within a tier the closer
+        explanation, then the more popular target (``rrequests`` imitates requests, not
+        grequests)."""
         tier = 0 if self.kind in _EXACT else 2 if self.distance > 1 else 1
-        return (tier, self.target.rank, _PRIORITY[self.kind])
+        return (tier, self.distance, self.target.rank, _PRIORITY[self.kind])
 
 
 _DROP = str.maketrans("", "", "-_.@/")
@@ -365,6 +366,7 @@ class Index:
         self.near = _Multimap()  # a name, its one-deletion forms, two-deletion forms at the top
         self.orders: dict[str, list[int]] = {}
         self.singulars: dict[str, list[int]] = {}
+        self.reordered: dict[str, list[int]] = {}
         self.bare: dict[str, list[int]] = {}
         self.families: set[str] = set()
         self.scopes: set[str] = set()
@@ -407,6 +409,8 @@ class Index:
             if len(tokens) > 1:
                 first_words[tokens[0]] = first_words.get(tokens[0], 0) + 1
                 self.orders.setdefault("-".join(sorted(tokens)), []).append(i)
+                if len(tokens) == 2:
+                    self.reordered.setdefault(tokens[1] + tokens[0], []).append(i)
                 singular = "-".join(_singular(t) for t in tokens)
                 if singular != "-".join(tokens):
                     self.singulars.setdefault(singular, []).append(i)
@@ -433,6 +437,8 @@ class Index:
         if not flat:
             return []
         scope = scope_of(key)
+        if scope is not None and scope in self.scopes:
+            return []  # an established scope has one owner, who publishes its own names
         found: dict[int, Match] = {}
 
         def add(target_ids: Iterable[int], kind: str, distance: int) -> None:
@@ -448,12 +454,14 @@ class Index:
         for a in self.exact.get(flat):
             target = self.targets[self.alias_target[a]]
             if self.alias_core[a]:
-                kind = "affix"  # a popular name without its affix: dateutil -> python-dateutil
+                # a popular name without its affix: dateutil -> python-dateutil
+                add((self.alias_target[a],), "affix", 1)
             elif (scope is None) != (target.scope is None):
-                kind = "scope"  # types-node -> @types/node
+                add((self.alias_target[a],), "scope", 0)  # types-node -> @types/node
             else:
-                kind = "separator"
-            add((self.alias_target[a],), kind, 0)
+                add((self.alias_target[a],), "separator", 0)
+        # the words of a popular name glued in another order: pythonkafka -> kafka-python
+        add(self.reordered.get(flat, ()), "word-order", 0)
         folded = fold(flat)
         for a in (*self.folded.get(folded), *self.exact.get(folded)):
             if self.alias_text[a] != flat and not self.alias_core[a]:
@@ -505,22 +513,25 @@ class Index:
         if len(tokens) > 1:
             add(self.orders.get("-".join(sorted(tokens)), ()), "word-order", 0)
             singular = [_singular(t) for t in tokens]
-            add(self.singulars.get("-".join(singular), ()), "plural", 0)
+            add(self.singulars.get("-".join(singular), ()), "plural", 1)
             self._exact_targets("".join(singular), flat, "plural", add)
         else:
-            add(self.singulars.get(_singular(flat), ()), "plural", 0)
+            add(self.singulars.get(_singular(flat), ()), "plural", 1)
             self._exact_targets(_singular(flat), flat, "plural", add)
-        # an added affix: what is left is a popular name (or a popular name's core), exactly or
-        # with a typo (matplatlib-plus -> matplotlib)
+        # an added affix: what is left is a popular name (or a popular name's own core), exactly
+        # or with a typo (matplatlib-plus -> matplotlib)
+        short_js = self.ecosystem is Ecosystem.NPM and flat.endswith("js")
         for core in _cores(key):
-            short_js = self.ecosystem is Ecosystem.NPM and flat.endswith("js")
             if len(core) < 3 and not short_js:
                 continue
-            for a in self.exact.get(core):
-                i = self.alias_target[a]
-                if _generic_only(key, core) and self.targets[i].compact in self.families:
-                    continue  # requests-utils: a plugin family's shape, judged as name-pattern
-                add((i,), "affix", 0)
+            if core in self.families and _generic_only(key, core):
+                continue  # requests-utils: a plugin family's shape, judged as name-pattern
+            aliases = self.exact.get(core)
+            named = [a for a in aliases if not self.alias_core[a]]
+            if named:
+                add((self.alias_target[a] for a in named), "affix", 1)
+            else:  # both names carry an affix: mysqljs is mysql before it is mysql2
+                add((self.alias_target[a] for a in aliases), "affix", 2)
             if len(core) >= 6:
                 self._edits(core, add, kind="affix", extra=1)
 
@@ -529,7 +540,7 @@ class Index:
             add(
                 (self.alias_target[a] for a in self.exact.get(text) if not self.alias_core[a]),
                 kind,
-                0,
+                1,
             )
 
     def _scope_copy(self, key: str, scope: str, add: _Adder) -> None:
@@ -575,14 +586,15 @@ class Index:
 
 
 def _two_substitutions(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by exactly two changed letters (not a swap)."""
+    """True when ``a`` and ``b`` differ by exactly two changed letters that are not the same two
+    letters swapped (``uglyfi`` for ``uglify`` is a swap across one letter: a slip, kept)."""
     if len(a) != len(b):
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
     if len(diff) != 2:
         return False
     i, j = diff
-    return not (j == i + 1 and a[i] == b[j] and a[j] == b[i])
+    return not (a[i] == b[j] and a[j] == b[i])
 
 
 def classify(candidate: str, target: str, distance: int) -> str:
