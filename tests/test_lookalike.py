@@ -56,7 +56,7 @@ def test_pypi_confusion_classes(name: str, target: str, kind: str) -> None:
 NPM_CASES = {
     "lodahs": ("lodash", "transposition"),
     "types-node": ("@types/node", "scope"),  # @types/x vs types-x
-    "@evil/lodash": ("lodash", "scope"),  # a scoped name copying an unscoped one
+    "@lodash/lodash": ("lodash", "scope"),  # a scoped name copying an unscoped one
     "core-http": ("@azure/core-http", "scope"),  # an unscoped copy of a scoped one
     "mysqljs": ("mysql", "affix"),
     "lodash-js": ("lodash", "affix"),
@@ -111,6 +111,10 @@ def test_no_name_of_the_top_15000_is_a_look_alike() -> None:
 )
 def test_names_left_alone(name: str) -> None:
     assert best(name) is None
+
+
+def test_a_fork_under_a_personal_scope_is_left_alone() -> None:
+    assert best("@jane/cross-spawn", NPM) is None
 
 
 def test_a_scope_never_squats_its_own_names() -> None:

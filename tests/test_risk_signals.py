@@ -214,7 +214,7 @@ def test_npm_names_are_judged_by_name_alone() -> None:
     item = report(evidence("lodahs", ecosystem=Ecosystem.NPM))
     assert finding(item, "typosquat")["similar_to"] == "lodash"
     assert item.verdict is Verdict.WARN
-    scoped = report(evidence("@evil/lodash", ecosystem=Ecosystem.NPM))
+    scoped = report(evidence("@lodash/lodash", ecosystem=Ecosystem.NPM))
     assert finding(scoped, "typosquat")["kind"] == "scope"
     assert "typosquat" not in ids(report(evidence("@types/node", ecosystem=Ecosystem.NPM)))
     npm_info = PackageInfo(Ecosystem.NPM, "lodahs", True, created=NOW - 2 * DAY, releases=1)

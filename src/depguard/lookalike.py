@@ -25,7 +25,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from depguard.model import Ecosystem
 from depguard.popularity import Snapshot, snapshot
@@ -63,7 +63,9 @@ SHORT_TOP = 1000
 """Four-character names: any one edit near the 1,000 most popular names, a transposition only
 further down."""
 EDIT_TOP = 5000
-"""Typo matches (one or two edits) only against this many of the most popular names."""
+"""Typo matches (one or two edits) only against this many of the most popular names: further
+down, a popular name is not far enough above an unknown one for a typo to be the likely
+explanation, and the index stays small enough to build in a tenth of a second."""
 FAMILY_SIZE = 5
 """A first word shared by this many popular names is a plugin family (``django-``, ``pytest-``)."""
 
@@ -209,11 +211,11 @@ def scope_of(name: str) -> str | None:
     return None
 
 
-def max_edits(length: int, rank: int) -> int:
+def max_edits(length: int, rank: int, top: int = EDIT_TOP) -> int:
     """Edits allowed between two names whose shorter compact form has ``length`` characters,
     the popular one being ranked ``rank``: short names only near the very popular, two edits on
     long names, or on names of five or more characters near the few most popular packages."""
-    if length < MIN_EDIT_LENGTH or rank > EDIT_TOP:
+    if length < MIN_EDIT_LENGTH or rank > top:
         return 0
     if length == MIN_EDIT_LENGTH:
         return 1  # and only a transposition below SHORT_TOP (see Index._edits)
@@ -228,6 +230,16 @@ def osa_distance(a: str, b: str, limit: int = 3) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance, capped at ``limit + 1``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    # a common prefix and suffix never change the distance: compare what differs
+    start, shortest = 0, min(len(a), len(b))
+    while start < shortest and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a, b = a[start : len(a) - end], b[start : len(b) - end]
+    if not a or not b:
+        return min(max(len(a), len(b)), limit + 1)
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -249,7 +261,7 @@ def osa_distance(a: str, b: str, limit: int = 3) -> int:
         if best > limit:
             return limit + 1
         previous2, previous = previous, current
-    return previous[len(b)]
+    return min(previous[len(b)], limit + 1)
 
 
 def _deletion_forms(text: str, *, two: bool) -> set[str]:
@@ -350,12 +362,13 @@ class Index:
 
     Each popular name is stored under *aliases*: its compact form and, for names with packaging
     affixes, its cores (``python-dateutil`` -> ``dateutil``). Typo matches (one or two edits)
-    are looked for only among the ``EDIT_TOP`` most popular names: below that the popular name
+    are looked for only among the ``edit_top`` most popular names: below that the popular name
     is not far enough above an unknown one for a typo to be the likely explanation.
     """
 
     def __init__(self, snap: Snapshot) -> None:
         self.ecosystem = snap.ecosystem
+        self.edit_top = EDIT_TOP
         self.snapshot = snap
         self.targets: list[Target] = []
         self.alias_text: list[str] = []
@@ -386,7 +399,12 @@ class Index:
             near = self.near
             first = near.one.setdefault
             # two deletions too for the most squatted names: any two edits meet there
-            two = not core and self.targets[target].rank <= TWO_EDIT_TOP and len(text) >= 5
+            rank = self.targets[target].rank
+            # (only where max_edits can allow two: long names near the top, or the very top)
+            two = not core and (
+                (rank <= TWO_EDIT_TOP and len(text) >= TWO_EDIT_SHORT)
+                or (rank <= TOP_FEW and len(text) >= MIN_EDIT_LENGTH + 1)
+            )
             for form in _deletion_forms(text, two=two):
                 if first(form, a) != a:  # another popular name shares this form
                     near.add(form, a)
@@ -399,7 +417,7 @@ class Index:
             flat = compact(key)
             scope = scope_of(key)
             self.targets.append(Target(name, key, flat, rank, downloads, scope))
-            typos = rank <= EDIT_TOP
+            typos = rank <= self.edit_top
             self._alias(flat, i, core=0, typos=typos)
             if scope is not None:
                 scope_sizes[scope] = scope_sizes.get(scope, 0) + 1
@@ -427,6 +445,49 @@ class Index:
             w for w, n in first_words.items() if n >= FAMILY_SIZE and w not in _NOT_FAMILIES
         }
         self.scopes = {s for s, n in scope_sizes.items() if n >= 3}
+
+    # -- persistence -----------------------------------------------------------------------
+    _STATE = (
+        "alias_text",
+        "alias_target",
+        "alias_core",
+        "orders",
+        "singulars",
+        "reordered",
+        "bare",
+    )
+    _MULTIMAPS = ("exact", "folded", "near")
+
+    def state(self) -> dict[str, Any]:
+        """Everything built from the snapshot, as JSON-ready data (see lookalike_store)."""
+        out: dict[str, Any] = {name: getattr(self, name) for name in self._STATE}
+        for name in self._MULTIMAPS:
+            table: _Multimap = getattr(self, name)
+            out[name] = [table.one, table.more]
+        out["families"] = sorted(self.families)
+        out["scopes"] = sorted(self.scopes)
+        return out
+
+    @classmethod
+    def restore(cls, snap: Snapshot, state: dict[str, Any]) -> Index:
+        """An index rebuilt from :meth:`state` output for the same snapshot, without the work."""
+        self = cls.__new__(cls)
+        self.ecosystem = snap.ecosystem
+        self.edit_top = EDIT_TOP
+        self.snapshot = snap
+        self.targets = [
+            Target(name, key, compact(key), rank, downloads, scope_of(key))
+            for key, (name, rank, downloads) in snap.entries.items()
+        ]
+        for name in self._STATE:
+            setattr(self, name, state[name])
+        for name in self._MULTIMAPS:
+            table = _Multimap()
+            table.one, table.more = state[name]
+            setattr(self, name, table)
+        self.families = set(state["families"])
+        self.scopes = set(state["scopes"])
+        return self
 
     # -- queries ---------------------------------------------------------------------------
     def matches(self, key: str) -> list[Match]:
@@ -495,7 +556,7 @@ class Index:
             target = self.targets[i]
             text = self.alias_text[a]
             shortest = min(len(flat), len(text))
-            allowed = 1 if extra else max_edits(shortest, target.rank)
+            allowed = 1 if extra else max_edits(shortest, target.rank, self.edit_top)
             if allowed == 0:
                 continue
             distance = osa_distance(flat, text, allowed)
@@ -544,11 +605,14 @@ class Index:
             )
 
     def _scope_copy(self, key: str, scope: str, add: _Adder) -> None:
-        """``@someone/lodash``: a scoped name copying a popular unscoped one."""
+        """``@lodash/lodash``: a scoped name copying a popular unscoped one under a scope that
+        passes for its official home. A fork under somebody's own scope (``@jane/lodash``) is
+        chosen on purpose and is common; it is left alone."""
         if scope in self.scopes:
             return  # an established scope publishes its own names
         bare = compact(key.split("/", 1)[1])
-        if len(bare) >= 3:
+        official = {bare, compact(words(key.split("/", 1)[1])[0])} if bare else set()
+        if len(bare) >= 3 and compact(scope) in official | {f"{b}js" for b in official}:
             add(
                 (
                     self.alias_target[a]
@@ -635,8 +699,17 @@ def classify(candidate: str, target: str, distance: int) -> str:
 
 @functools.cache
 def index(ecosystem: Ecosystem) -> Index:
-    """The index for one ecosystem, built on first use from the bundled snapshot."""
-    return Index(snapshot(ecosystem))
+    """The index for one ecosystem: loaded from the cache directory when a previous run kept it
+    there (see :mod:`depguard.lookalike_store`), else built from the bundled snapshot."""
+    from depguard import lookalike_store
+
+    snap = snapshot(ecosystem)
+    kept = lookalike_store.load(snap)
+    if kept is not None:
+        return kept
+    built = Index(snap)
+    lookalike_store.save(built)
+    return built
 
 
 @functools.lru_cache(maxsize=8192)
