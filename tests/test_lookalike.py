@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from depguard import lookalike
 from depguard.model import Ecosystem
@@ -139,3 +141,19 @@ def test_short_names_need_one_edit_or_less() -> None:
     assert lookalike.max_edits(6, 4000) == 1
     assert lookalike.max_edits(12, 4000) == 2
     assert lookalike.max_edits(12, 6000) == 0  # typos only against the top of the snapshot
+
+
+def _reference_osa(a: str, b: str) -> int:
+    rows = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+@given(st.text("abcd-", max_size=9), st.text("abcd-", max_size=9), st.integers(1, 3))
+def test_bounded_distance_matches_the_textbook_one(a: str, b: str, limit: int) -> None:
+    assert lookalike.osa_distance(a, b, limit) == min(_reference_osa(a, b), limit + 1)

@@ -135,6 +135,10 @@ def test_not_found_suggests_what_was_meant() -> None:
     assert missing["message"] == "does not exist on PyPI — did you mean `python-dateutil`?"
     assert missing["suggestions"][0] == "python-dateutil"
     assert ids(item) == ["not-found"]  # the typosquat finding would only repeat it
+    shaped = finding(
+        report(evidence("requests-helper", status=LookupStatus.NOT_FOUND)), "not-found"
+    )
+    assert shaped["suggestions"] == ["requests"]  # the popular name a hallucination was built on
     bare = finding(
         report(evidence("zzqx-nothing-like-it", status=LookupStatus.NOT_FOUND)), "not-found"
     )

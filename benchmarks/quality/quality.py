@@ -24,17 +24,20 @@ import argparse
 import csv
 import datetime as dt
 import random
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 sys.path.insert(0, str(HERE.parents[1] / "src"))
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
 
+from depguard import endpoints  # noqa: E402
 from depguard.model import (  # noqa: E402
     Ecosystem,
     LookupStatus,
@@ -286,6 +289,22 @@ def legit_figures(now: dt.datetime) -> None:
 
 
 # -- recording ----------------------------------------------------------------------------------
+_URL = re.compile(r"https?://\S+")
+_HOSTS = re.compile(
+    "|".join(
+        re.escape(".".join((urlsplit(url).hostname or "-").split(".")[-2:]))
+        for url in (endpoints.PYPI_INDEX, endpoints.NPM_REGISTRY, endpoints.PYPISTATS)
+    ),
+    re.IGNORECASE,
+)
+
+
+def _redacted(summary: str) -> str:
+    """A summary, one line, without links or registry host names (those live in endpoints)."""
+    text = _HOSTS.sub("<index>", _URL.sub("<link>", " ".join(summary.split())))
+    return text[:120]
+
+
 def refresh(listing: Path, today: dt.date) -> None:
     cutoff = f"{today.year - 2}-{today.month:02d}"
     rows = []
@@ -295,7 +314,7 @@ def refresh(listing: Path, today: dt.date) -> None:
             name, version, month, rank, summary = (line.rstrip("\n").split("\t") + [""] * 5)[:5]
             if rank or not month or month >= cutoff:
                 continue  # popular, or released within the last two years
-            rows.append((name, version, month, " ".join(summary.split())[:120]))
+            rows.append((name, version, month, _redacted(summary)))
     sample = sorted(random.Random(SEED).sample(rows, min(SAMPLE, len(rows))))
     with (DATA / "pypi-longtail.tsv").open("w", encoding="utf-8") as out:
         out.write(
