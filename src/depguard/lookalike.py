@@ -55,8 +55,9 @@ MIN_EDIT_LENGTH = 4
 TWO_EDIT_LENGTH = 9
 """Two edits when both names are at least this long; one edit below (but see TWO_EDIT_TOP)."""
 TWO_EDIT_SHORT = 7
+"""Two edits from this length on near the TWO_EDIT_TOP most popular names."""
 TWO_EDIT_TOP = 1000
-"""Two edits from seven characters on near the 1,000 most popular names (the most squatted)."""
+"""The most squatted names: two edits from TWO_EDIT_SHORT characters on."""
 TOP_FEW = 100
 """Two edits from five characters on near the 100 most popular names (botaa3 -> boto3)."""
 SHORT_TOP = 1000
@@ -97,7 +98,6 @@ _GLUED_SUFFIX = re.compile("(?:" + "|".join(_PACKAGING_SUFFIXES) + ")$")
 _NOT_FAMILIES = frozenset(_PACKAGING_PREFIXES + _PACKAGING_SUFFIXES + ("types",))
 
 _SEPARATORS = re.compile(r"[-_.@/]+")
-_SPLIT = re.compile(r"[-_./]")
 _AFFIXED = re.compile(
     "^(?:" + "|".join(_PACKAGING_PREFIXES) + ")|(?:" + "|".join(_PACKAGING_SUFFIXES) + ")$"
 )
@@ -197,6 +197,7 @@ def compact(name: str) -> str:
 
 
 def words(name: str) -> list[str]:
+    """The words of a name, lower case: ``@Azure/core-http`` -> ``azure``, ``core``, ``http``."""
     return [w for w in _SEPARATORS.split(name.lower()) if w]
 
 

@@ -1,11 +1,11 @@
 """Keeping the look-alike index between runs, in the cache directory.
 
 Building the index from a snapshot takes about a tenth of a second; reading it back as JSON
-takes less than half of that. The file is named by a digest of everything it was built from
-(the snapshot's names and ranks, the index format, depguard's version), so a new snapshot or a
-new rule builds a new file. It is JSON, never pickle: a cache directory restored from somewhere
-untrusted cannot run code, and a file that does not parse, or does not fit, is rebuilt.
-Nothing here can stop a run: any error means "build in memory".
+takes a good deal less. The file is named by a digest of everything it was built from (the
+snapshot's names and ranks, the index format, depguard's version and the index's own source),
+so a new snapshot or a new rule builds a new file. It is JSON, never pickle: a cache directory
+restored from somewhere untrusted cannot run code, and a file that does not parse, or does not
+fit, is rebuilt. Nothing here can stop a run: any error means "build in memory".
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from depguard import __version__
+from depguard import __version__, lookalike
 from depguard.lookalike import Index
 from depguard.popularity import Snapshot
 
@@ -45,6 +45,8 @@ def _path(snap: Snapshot) -> Path | None:
     if directory is None:
         return None
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{snap.ecosystem.value}|".encode())
+    with contextlib.suppress(OSError):  # the rules themselves: any change builds a new file
+        digest.update(Path(lookalike.__file__).read_bytes())
     for key, (_, rank, downloads) in snap.entries.items():
         digest.update(f"{key}\t{rank}\t{downloads}\n".encode())
     return directory / "lookalike" / f"{snap.ecosystem.value}-{digest.hexdigest()[:20]}.json"
