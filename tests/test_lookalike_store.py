@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def test_kept_index_answers_like_a_built_one(store: Path) -> None:
     assert kept.suggestions("pythn-dateutil") == built.suggestions("pythn-dateutil")
     kept_file.write_text("{not json", encoding="utf-8")
     assert lookalike_store.load(snap) is None  # unusable: rebuilt, never trusted
+    state = built.state()
+    state["alias_target"] = [10**9] * len(state["alias_target"])  # parses, but does not fit
+    kept_file.write_text(json.dumps(state), encoding="utf-8")
+    assert lookalike_store.load(snap) is None
 
 
 def test_nothing_is_kept_without_a_directory(tmp_path: Path) -> None:

@@ -371,7 +371,9 @@ class Index:
         self.ecosystem = snap.ecosystem
         self.edit_top = EDIT_TOP
         self.snapshot = snap
-        self.targets: list[Target] = []
+        self.keys: list[str] = list(snap.entries)  # target i is the i-th popular name
+        self.ranks: list[int] = [rank for _, rank, _ in snap.entries.values()]
+        self._targets: dict[int, Target] = {}
         self.alias_text: list[str] = []
         self.alias_target: list[int] = []
         self.alias_core: list[int] = []  # 0: the name, 1: a core, 2: a core cut without separator
@@ -400,7 +402,7 @@ class Index:
             near = self.near
             first = near.one.setdefault
             # two deletions too for the most squatted names: any two edits meet there
-            rank = self.targets[target].rank
+            rank = self.ranks[target]
             # (only where max_edits can allow two: long names near the top, or the very top)
             two = not core and (
                 (rank <= TWO_EDIT_TOP and len(text) >= TWO_EDIT_SHORT)
@@ -413,11 +415,9 @@ class Index:
     def _build(self, snap: Snapshot) -> None:
         first_words: dict[str, int] = {}
         scope_sizes: dict[str, int] = {}
-        for key, (name, rank, downloads) in snap.entries.items():
-            i = len(self.targets)
+        for i, (key, (_, rank, _downloads)) in enumerate(snap.entries.items()):
             flat = compact(key)
             scope = scope_of(key)
-            self.targets.append(Target(name, key, flat, rank, downloads, scope))
             typos = rank <= self.edit_top
             self._alias(flat, i, core=0, typos=typos)
             if scope is not None:
@@ -446,6 +446,18 @@ class Index:
             w for w, n in first_words.items() if n >= FAMILY_SIZE and w not in _NOT_FAMILIES
         }
         self.scopes = {s for s, n in scope_sizes.items() if n >= 3}
+
+    def target(self, i: int) -> Target:
+        """The ``i``-th popular name as a match target (made on demand: few are ever needed)."""
+        found = self._targets.get(i)
+        if found is None:
+            key = self.keys[i]
+            entry = self.snapshot.entries[key]
+            found = Target(
+                entry.name, key, compact(key), entry.rank, entry.downloads, scope_of(key)
+            )
+            self._targets[i] = found
+        return found
 
     # -- persistence -----------------------------------------------------------------------
     _STATE = (
@@ -476,10 +488,9 @@ class Index:
         self.ecosystem = snap.ecosystem
         self.edit_top = EDIT_TOP
         self.snapshot = snap
-        self.targets = [
-            Target(name, key, compact(key), rank, downloads, scope_of(key))
-            for key, (name, rank, downloads) in snap.entries.items()
-        ]
+        self.keys = list(snap.entries)
+        self.ranks = [rank for _, rank, _ in snap.entries.values()]
+        self._targets = {}
         for name in self._STATE:
             setattr(self, name, state[name])
         for name in self._MULTIMAPS:
@@ -505,7 +516,7 @@ class Index:
 
         def add(target_ids: Iterable[int], kind: str, distance: int) -> None:
             for i in target_ids:
-                target = self.targets[i]
+                target = self.target(i)
                 if target.key == key or (scope is not None and target.scope == scope):
                     continue  # a scope has one owner: names inside it never squat each other
                 match = Match(target, kind, distance)
@@ -514,7 +525,7 @@ class Index:
                     found[i] = match
 
         for a in self.exact.get(flat):
-            target = self.targets[self.alias_target[a]]
+            target = self.target(self.alias_target[a])
             if self.alias_core[a]:
                 # a popular name without its affix: dateutil -> python-dateutil
                 add((self.alias_target[a],), "affix", 1)
@@ -554,10 +565,10 @@ class Index:
             if core == 2 or (extra and core):
                 continue  # typos against glued cores, or compounds on cores: too far-fetched
             i = self.alias_target[a]
-            target = self.targets[i]
+            rank = self.ranks[i]
             text = self.alias_text[a]
             shortest = min(len(flat), len(text))
-            allowed = 1 if extra else max_edits(shortest, target.rank, self.edit_top)
+            allowed = 1 if extra else max_edits(shortest, rank, self.edit_top)
             if allowed == 0:
                 continue
             distance = osa_distance(flat, text, allowed)
@@ -566,7 +577,7 @@ class Index:
             if distance == 2 and shortest < TWO_EDIT_LENGTH and _two_substitutions(flat, text):
                 continue  # two changed letters in a short name: a different word, not a slip
             how = classify(flat, text, distance)
-            if shortest == MIN_EDIT_LENGTH and target.rank > SHORT_TOP and how != "transposition":
+            if shortest == MIN_EDIT_LENGTH and rank > SHORT_TOP and how != "transposition":
                 continue
             add((i,), kind or how, distance + extra)
 
@@ -618,7 +629,7 @@ class Index:
                 (
                     self.alias_target[a]
                     for a in self.exact.get(bare)
-                    if not self.alias_core[a] and self.targets[self.alias_target[a]].scope is None
+                    if not self.alias_core[a] and self.target(self.alias_target[a]).scope is None
                 ),
                 "scope",
                 0,
@@ -631,7 +642,7 @@ class Index:
         flat = compact(key)
         if len(flat) < 6 or len(words(key)) < 2:
             return []
-        return [Match(self.targets[i], "scope", 0) for i in self.bare.get(flat, ())]
+        return [Match(self.target(i), "scope", 0) for i in self.bare.get(flat, ())]
 
     def suggestions(self, key: str, limit: int = 3) -> list[str]:
         """Popular names someone typing ``key`` most likely meant, best first."""
@@ -642,7 +653,7 @@ class Index:
                 text = self.alias_text[a]
                 distance = osa_distance(flat, text, 2)
                 if distance <= 2:
-                    found.append(Match(self.targets[self.alias_target[a]], "two-edits", distance))
+                    found.append(Match(self.target(self.alias_target[a]), "two-edits", distance))
         names: list[str] = []
         for match in sorted(found, key=lambda m: (m.distance, m.target.rank)):
             if match.target.name not in names:

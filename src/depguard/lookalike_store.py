@@ -58,9 +58,50 @@ def load(snap: Snapshot) -> Index | None:
         return None
     try:
         state: Any = json.loads(path.read_bytes())
-        return Index.restore(snap, state) if isinstance(state, dict) else None
+        return Index.restore(snap, state) if _fits(state, len(snap.entries)) else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _ints(values: Any, below: int) -> bool:
+    """A list (or dict view) of ints in ``range(below)``, checked at C speed."""
+    if not isinstance(values, (list, type({}.values()))):
+        return False
+    if not set(map(type, values)) <= {int}:
+        return False
+    return not values or (min(values) >= 0 and max(values) < below)
+
+
+def _fits(state: Any, targets: int) -> bool:
+    """The shape an index needs: consistent alias tables, and every reference in range (a file
+    that passes this cannot make a lookup fail later)."""
+    if not isinstance(state, dict):
+        return False
+    texts = state.get("alias_text")
+    if not isinstance(texts, list) or not set(map(type, texts)) <= {str}:
+        return False
+    aliases = len(texts)
+    if not _ints(state.get("alias_target"), targets) or not _ints(state.get("alias_core"), 3):
+        return False
+    if len(state["alias_target"]) != aliases or len(state["alias_core"]) != aliases:
+        return False
+    for name in ("exact", "folded", "near"):
+        table = state.get(name)
+        if not (isinstance(table, list) and len(table) == 2):
+            return False
+        one, more = table
+        if not isinstance(one, dict) or not _ints(one.values(), aliases):
+            return False
+        if not isinstance(more, dict) or not all(_ints(v, aliases) for v in more.values()):
+            return False
+    for name in ("orders", "singulars", "reordered", "bare"):
+        table = state.get(name)
+        if not isinstance(table, dict) or not all(_ints(v, targets) for v in table.values()):
+            return False
+    return all(
+        isinstance(state.get(name), list) and all(isinstance(w, str) for w in state[name])
+        for name in ("families", "scopes")
+    )
 
 
 def save(index: Index) -> None:
