@@ -53,11 +53,9 @@ TYPOSQUAT = _t(
     M,
     45,
     "Name imitates a popular package",
-    """The name is a small edit, homoglyph, separator change, affix, plural or reordering of a far
-    more popular package's name (named in `similar_to`; the confusion class in `kind`). Check
-    that you meant this package and not the popular one. Weighs 45 when the package is young or
-    its metadata is unknown, 10 (informational) when it is established (a year on the index, or
-    widely downloaded), 5 when its repository belongs to the popular project's owner.""",
+    """The name is a small edit, homoglyph, separator change, affix or reordering of a far more
+    popular package's name (named in `similar_to`). Check that you meant this package and not
+    the popular one.""",
 )
 IMPORT_NAME = _t(
     "import-name",
@@ -75,43 +73,37 @@ NAME_PATTERN = _t(
     "Name has the shape of a hallucination",
     """A popular name combined with a generic word (`-utils`, `-helper`, `secure-`, `easy-`,
     `-client`, `-sdk`) that is not itself an established package: the shape language models
-    invent and attackers register. Warns (weight 40) on a young package, informs otherwise
-    (20 when the metadata is unknown, 5 when the package is established).""",
+    invent and attackers register.""",
 )
 STDLIB_NAME = _t(
     "stdlib-name",
     M,
     45,
     "Manifest requests a standard-library module",
-    """The name is a module of the Python standard library (or a Node.js built-in, for npm).
-    Installing it from the index fetches an unrelated, possibly malicious, package: remove the
-    line. Popular backports (`dataclasses`, `typing`, ...) are not reported.""",
+    """The name is a module of the Python standard library. Installing it from the index fetches
+    an unrelated (possibly malicious) package; remove the line.""",
 )
 RECENTLY_CREATED = _t(
     "recently-created",
     M,
     30,
     "Package was created recently",
-    """The first release is younger than `recent_days` (default 30; weight 40 under
-    `very_recent_days`, default 7). Squatters register hallucinated names quickly; give a new
-    package time or review it. An unknown creation date is never reported as recent.""",
+    """The first release is younger than the threshold (default 30 days; stronger under 7).
+    Squatters register hallucinated names quickly; give a new package time or review it.""",
 )
 LOW_DOWNLOADS = _t(
     "low-downloads",
     L,
     15,
     "Few downloads",
-    """Fewer than `low_downloads` (default 1,000) downloads last month, from the live downloads
-    API: little evidence that others use and have vetted this package. An unknown count is
-    never reported as low.""",
+    """Few recent downloads: little evidence that others use and have vetted this package.""",
 )
 FEW_RELEASES = _t(
     "few-releases",
     L,
     10,
     "Few releases",
-    """At most `few_releases` (default 2) releases: typical of placeholder and squatted
-    packages.""",
+    """Only one or two releases: typical of placeholder and squatted packages.""",
 )
 NO_REPOSITORY = _t(
     "no-repository",
@@ -126,8 +118,7 @@ SINGLE_MAINTAINER = _t(
     L,
     5,
     "Single maintainer",
-    """One account controls every release (from the index's ownership data, not free-text author
-    fields); a compromise or a new owner changes everything.""",
+    """One account controls every release; a compromise or a new owner changes everything.""",
 )
 EMPTY_DESCRIPTION = _t(
     "empty-description",

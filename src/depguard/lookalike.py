@@ -452,10 +452,8 @@ class Index:
         found = self._targets.get(i)
         if found is None:
             key = self.keys[i]
-            entry = self.snapshot.entries[key]
-            found = Target(
-                entry.name, key, compact(key), entry.rank, entry.downloads, scope_of(key)
-            )
+            name, rank, downloads = self.snapshot.entries[key]
+            found = Target(name, key, compact(key), rank, downloads, scope_of(key))
             self._targets[i] = found
         return found
 
