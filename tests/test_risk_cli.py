@@ -86,3 +86,18 @@ def test_young_look_alike_reason_with_its_age(env, registry, workdir: Path) -> N
     )
     assert report.packages[0].verdict.value == "block"
     assert "BLOCK" in render_plain(report)
+
+
+def test_npm_manifest_names_are_judged_offline(depguard, registry, workdir: Path) -> None:
+    write(
+        workdir / "package.json",
+        '{"name": "app", "version": "1.0.0", "dependencies": '
+        '{"lodahs": "^1.0.0", "types-node": "*", "@types/node": "*", "worker_threads": "*"}}\n',
+    )
+    result = depguard("check", "--offline", "-f", "json", "package.json")
+    squat = next(f for f in result.package("lodahs")["findings"] if f["id"] == "typosquat")
+    assert (squat["similar_to"], squat["kind"]) == ("lodash", "transposition")
+    scope = next(f for f in result.package("types-node")["findings"] if f["id"] == "typosquat")
+    assert (scope["similar_to"], scope["kind"]) == ("@types/node", "scope")
+    assert "typosquat" not in result.ids("@types/node")
+    assert "stdlib-name" in result.ids("worker_threads")
