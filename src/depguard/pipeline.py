@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from depguard import allowlist as allowlists
+from depguard import lookalike_store
 from depguard.cache import MetadataCache
 from depguard.config import Settings
 from depguard.model import (
@@ -119,6 +120,7 @@ def judge_packages(
         Path(settings.cache_dir) if settings.cache_dir else None,
         enabled=settings.use_cache,
     )
+    lookalike_store.use(cache.directory if settings.use_cache else None)
     try:
         gathered = RegistryService(settings, cache, now=now).gather(
             packages, live_downloads=options.live_downloads, progress=options.progress

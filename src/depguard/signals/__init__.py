@@ -30,21 +30,40 @@ Signal = Callable[[Evidence, Context], Iterable[Finding]]
 
 
 def all_signals() -> tuple[Signal, ...]:
-    """Every signal, in the order their findings are listed."""
+    """Every signal, in the order their findings are listed within one severity: what the name
+    says (it needs no registry), then what the index says, then the metadata."""
     from depguard.signals import (
+        description,
         direct_url,
+        downloads,
         existence,
         install_scripts,
+        maintainers,
+        name_pattern,
+        recent,
         registry_source,
+        releases,
+        repository,
         status,
+        stdlib_name,
+        typosquat,
         undeclared,
         versions,
         vulnerable,
     )
 
     return (
+        stdlib_name.check,
+        typosquat.check,
+        name_pattern.check,
         existence.check,
         status.check,
+        recent.check,
+        releases.check,
+        repository.check,
+        downloads.check,
+        maintainers.check,
+        description.check,
         direct_url.check,
         versions.check,
         vulnerable.check,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from depguard import findings as F
+from depguard import lookalike
 from depguard.model import Evidence, Finding, LookupStatus
 from depguard.sanitize import clean
+from depguard.shapes import shape
 from depguard.signals import Context
 
 
@@ -15,7 +17,14 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     package = evidence.package
     index = package.ecosystem.index_label
     if lookup.status is LookupStatus.NOT_FOUND:
-        yield F.NOT_FOUND.make(f"does not exist on {index}", registry=index)
+        suggestions = lookalike.suggestions(package.ecosystem, package.normalized)
+        shaped = shape(package.ecosystem, package.normalized)
+        if not suggestions and shaped is not None:
+            suggestions = [shaped[0]]  # requests-helper: the popular name it was built on
+        hint = f" — did you mean `{clean(suggestions[0], 80)}`?" if suggestions else ""
+        yield F.NOT_FOUND.make(
+            f"does not exist on {index}{hint}", registry=index, suggestions=suggestions
+        )
     elif lookup.status is LookupStatus.ERROR:
         yield F.REGISTRY_ERROR.make(
             f"{index} could not be asked: {clean(lookup.error, 200)}",
