@@ -6,10 +6,13 @@ cycle-safe, depth-bounded and inside the checked tree, and so every line keeps i
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
 
 from depguard.errors import ManifestError
 from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
@@ -71,8 +74,14 @@ def parse_text(
     """Parse requirements text; ``display`` is the name used in locations and errors."""
     result = SourceResult()
     text = _blank_overlong_lines(text, display, result)
-    parsed = _run_parser(text)
     origin = Origin.CONSTRAINT if constraint else Origin.REQUIREMENT
+    text, plain = _take_plain_lines(text)
+    for number, requirement in plain:
+        result.dependencies.append(_plain_dependency(requirement, display, number, origin))
+    parsed = _run_parser(text) if text.strip() else None
+    if parsed is None:
+        result.dependencies.sort(key=lambda d: d.location.line or 0)
+        return result
 
     for req in parsed.requirements:
         dep = _dependency(req, display, origin)
@@ -98,7 +107,56 @@ def parse_text(
                             depth=depth + 1,
                         )
                     )
+    result.dependencies.sort(key=lambda d: d.location.line or 0)
     return result
+
+
+# A line that is nothing but a PEP 508 requirement (name, extras, specifiers, marker; no
+# option, URL, path or continuation). pip-requirements-parser builds an option parser for every
+# line, which costs ~150 us a line; these lines are parsed with packaging directly instead, the
+# same way the library parses them (a property test holds the two equal), and everything else
+# still goes to the library.
+_PLAIN = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,\s-]*\])?\s*"
+    r"(?:[<>=!~][^#;@\\/]*)?(?:;[^#\\@]*)?$"
+)
+_COMMENT = re.compile(r"(^|\s+)#.*$")  # pip's own rule for comments
+
+
+def _take_plain_lines(text: str) -> tuple[str, list[tuple[int, Requirement]]]:
+    """(the text with plain requirement lines blanked, those lines parsed, by line number)."""
+    lines = text.splitlines()
+    plain: list[tuple[int, Requirement]] = []
+    continued = False
+    for index, raw in enumerate(lines):
+        previous_continues, continued = continued, raw.endswith("\\")
+        if previous_continues or continued or "\t" in raw:
+            continue
+        line = _COMMENT.sub("", raw).strip()
+        if not line or not _PLAIN.match(line):
+            continue
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue  # the library reports it, with its own message
+        plain.append((index + 1, requirement))
+        lines[index] = ""
+    if not plain:
+        return text, plain
+    return "\n".join(lines), plain
+
+
+def _plain_dependency(req: Requirement, display: str, line: int, origin: Origin) -> Dependency:
+    return Dependency(
+        ecosystem=Ecosystem.PYPI,
+        name=req.name,
+        normalized=normalize(Ecosystem.PYPI, req.name),
+        location=Location(display, line),
+        origin=origin,
+        specifier=str(req.specifier),
+        extras=tuple(sorted(req.extras)),
+        marker=str(req.marker) if req.marker else None,
+    )
 
 
 def _follow(
