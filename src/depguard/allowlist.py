@@ -126,12 +126,11 @@ def load(paths: Iterable[Path]) -> Allowlist:
 
 
 def _read(path: Path) -> Mapping[str, Any]:
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
+    from depguard.tomlread import TOMLError, loads
 
     try:
-        return tomlkit.parse(path.read_text(encoding="utf-8-sig")).unwrap()
-    except (OSError, UnicodeDecodeError, TOMLKitError, RecursionError) as exc:
+        return loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, TOMLError) as exc:
         raise UsageError(f"{path}: cannot read allowlist: {exc}") from None
 
 

@@ -62,6 +62,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     allow_outside_includes: bool = False
     project_status: bool = False
+    imports: bool = True
     python_version: str | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
     severity: Mapping[str, Severity] = field(default_factory=dict)
@@ -127,13 +128,11 @@ def load_config(path: Path) -> Mapping[str, Any]:
 
 
 def _load_toml(path: Path, *, strict: bool = True) -> Mapping[str, Any]:
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
+    from depguard.tomlread import TOMLError, loads
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        return tomlkit.parse(text).unwrap()
-    except (OSError, UnicodeDecodeError, TOMLKitError, RecursionError) as exc:
+        return loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, TOMLError) as exc:
         if not strict:
             return {}
         raise UsageError(f"{path}: cannot read configuration: {exc}") from None
