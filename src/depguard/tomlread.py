@@ -4,6 +4,7 @@ manifests it checks, go through tomlkit."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 
@@ -12,17 +13,18 @@ class TOMLError(ValueError):
 
 
 def loads(text: str) -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomlkit
-        from tomlkit.exceptions import TOMLKitError
 
         try:
-            return dict(tomlkit.parse(text).unwrap())
-        except (TOMLKitError, RecursionError) as exc:
+            return tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
             raise TOMLError(str(exc)) from None
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
-        return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        document: dict[str, Any] = tomlkit.parse(text).unwrap()
+    except (TOMLKitError, RecursionError) as exc:
         raise TOMLError(str(exc)) from None
+    return document
