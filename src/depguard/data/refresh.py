@@ -40,6 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"refresh {args.command}: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(
+            f"refresh {args.command}: interrupted, nothing written"
+            + (
+                " (rerun with the same --work-file to resume)"
+                if args.command == "import-names"
+                else ""
+            ),
+            file=sys.stderr,
+        )
+        return 130
     output = Path(args.output) if args.output else HERE / args.default_file
     write_atomically(output, text)
     print(f"wrote {output}: {summary}")

@@ -150,9 +150,9 @@ def _file_rank(filename: str) -> int | None:
 
 
 def _wanted(names: Sequence[str]) -> list[str]:
-    """Small members that tell namespaces apart: namespace_packages.txt, top_level.txt, and
-    the ``__init__.py`` of packages that hold nothing but subpackages."""
-    wanted = [n for n in names if n.endswith(("/namespace_packages.txt", "/top_level.txt"))]
+    """Small members that tell namespaces apart: ``namespace_packages.txt`` and the
+    ``__init__.py`` of packages that hold nothing but subpackages."""
+    wanted = [n for n in names if n.endswith(".dist-info/namespace_packages.txt")]
     wanted += modules.namespace_candidates(modules.wheel_paths(names))
     return wanted
 
