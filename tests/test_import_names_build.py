@@ -154,6 +154,8 @@ def test_modules_rules() -> None:
     }
     assert found.namespaces == {"ns", "old", "pkg.sub"}
     assert found.containers == {"pkg"}  # shell has a module of its own: not a container
+    generic = modules.provided(["utils/__init__.py", "azure/common/__init__.py", "test_x.py"])
+    assert generic.modules == {"azure.common"}  # generic only at the top level
     container = modules.provided(["nvidia/__init__.py", "nvidia/cublas/__init__.py"])
     assert container.modules == {"nvidia", "nvidia.cublas"}
     assert container.containers == {"nvidia"}
@@ -172,16 +174,16 @@ def test_pkgutil_namespaces_are_found_by_reading_their_init() -> None:
 def test_sdist_layouts() -> None:
     flat, prefix = modules.sdist_paths(
         [
-            "demo-1.0/setup.py",
-            "demo-1.0/demo/__init__.py",
-            "demo-1.0/scripts/x.py",
-            "demo-1.0/tests/test_a.py",
-            "demo-1.0/noxfile.py",
-            "demo-1.0/PKG-INFO",
+            "acme-1.0/setup.py",
+            "acme-1.0/acme/__init__.py",
+            "acme-1.0/scripts/x.py",
+            "acme-1.0/tests/test_a.py",
+            "acme-1.0/noxfile.py",
+            "acme-1.0/PKG-INFO",
         ]
     )
     assert prefix == ""
-    assert modules.sdist_provided(flat, "demo", None).modules == {"demo"}
+    assert modules.sdist_provided(flat, "acme", None).modules == {"acme"}
     src, prefix = modules.sdist_paths(
         ["ns.thing-2.0/src/ns/thing/__init__.py", "ns.thing-2.0/pyproject.toml"]
     )

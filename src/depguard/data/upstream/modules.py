@@ -41,7 +41,36 @@ IGNORED_NAMES = frozenset(
         "__pycache__",
     }
 )
-"""Top-level names skipped wherever they appear: test, documentation and build trees."""
+"""Names skipped wherever they appear: test, documentation, example and build trees."""
+GENERIC_TOP_LEVEL = frozenset(
+    {
+        "sample",
+        "samples",
+        "demo",
+        "demos",
+        "notebooks",
+        "script",
+        "scripts",
+        "tools",
+        "bin",
+        "build",
+        "build_backend",
+        "src",
+        "lib",
+        "common",
+        "base",
+        "utils",
+        "util",
+        "helpers",
+        "version",
+        "_version",
+    }
+)
+"""Generic names that wheels leak at the top level by mistake. No distribution is the one a
+person means by ``import utils``, so the map says nothing about them. Inside a namespace they
+are real (``azure.common``, ``opentelemetry.util``) and kept."""
+_IGNORED_PATTERN = re.compile(r"^(?:tests?_|setup_)|_tests?$")
+"""Test modules and build helpers (``test_foo``, ``foo_test``, ``setup_cython``)."""
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z0-9_-]+)?\.(?:so|pyd)$")
@@ -79,6 +108,14 @@ class Provided:
     modules: frozenset[str]
     namespaces: frozenset[str]
     containers: frozenset[str] = frozenset()
+
+
+def ignored(name: str, *, top_level: bool = True) -> bool:
+    """True for names the map leaves out (see :data:`IGNORED_NAMES` and
+    :data:`GENERIC_TOP_LEVEL`)."""
+    if name in IGNORED_NAMES or _IGNORED_PATTERN.search(name):
+        return True
+    return top_level and name in GENERIC_TOP_LEVEL
 
 
 def module_name(filename: str) -> str | None:
@@ -125,7 +162,7 @@ def namespace_candidates(paths: Iterable[str]) -> list[str]:
 
     def walk(node: _Dir, prefix: str) -> None:
         for name, child in sorted(node.dirs.items()):
-            if not _IDENTIFIER.match(name) or name in IGNORED_NAMES:
+            if not _IDENTIFIER.match(name) or ignored(name, top_level=not prefix):
                 continue
             path = f"{prefix}{name}"
             if "__init__.py" in child.files and _is_container(child):
@@ -157,10 +194,12 @@ def provided(paths: Iterable[str], declared_namespaces: Iterable[str] = ()) -> P
     def walk(node: _Dir, prefix: str) -> None:
         for filename in node.files:
             name = module_name(filename)
-            if name and name not in IGNORED_NAMES:
+            if name and not ignored(name, top_level=not prefix):
                 modules.add(prefix + name)
         for name, child in node.dirs.items():
-            if not _IDENTIFIER.match(name) or name in IGNORED_NAMES or not child.has_code():
+            if not _IDENTIFIER.match(name) or ignored(name, top_level=not prefix):
+                continue
+            if not child.has_code():
                 continue
             dotted = prefix + name
             if not child.has_init() or dotted in declared:
@@ -181,7 +220,7 @@ def _is_container(node: _Dir) -> bool:
     return all(_INIT.match(f) for f in code) and any(
         d.has_code()
         for n, d in node.dirs.items()
-        if _IDENTIFIER.match(n) and n not in IGNORED_NAMES
+        if _IDENTIFIER.match(n) and not ignored(n, top_level=False)
     )
 
 
@@ -237,7 +276,7 @@ def sdist_provided(
     if wanted is None:
         return found
     seen = {name.split(".", 1)[0] for name in found.modules | found.namespaces}
-    unseen = {name for name in wanted - seen if _IDENTIFIER.match(name)} - IGNORED_NAMES
+    unseen = {name for name in wanted - seen if _IDENTIFIER.match(name) and not ignored(name)}
     return Provided(found.modules | unseen, found.namespaces, found.containers)
 
 
