@@ -120,6 +120,8 @@ def test_modules_rules() -> None:
             "_speedups.cpython-311-x86_64-linux-gnu.so",
             "winmod.cp311-win_amd64.pyd",
             "libfoo.so.1",
+            "libbar.so",  # a bundled C library, no ABI tag
+            "pkg/lib/libcheckpoint.so",
             "pkg.libs/libz.so",
             "pkg-stubs/__init__.pyi",
             "tests/__init__.py",
@@ -220,6 +222,10 @@ def test_map_ranks_providers_and_keeps_only_what_a_name_cannot_say() -> None:
         record("solo", "solo", "solo/a.py", "solo/b/__init__.py"),
         record("nvidia-a", "nvidia-a", "nvidia/__init__.py", "nvidia/a/__init__.py"),
         record("nvidia-b", "nvidia-b", "nvidia/__init__.py", "nvidia/b/__init__.py"),
+        record("keras", "keras", "keras/__init__.py", "keras/src/__init__.py"),
+        record("keras-nightly", "keras-nightly", "keras/__init__.py", "keras/src/__init__.py"),
+        crawl.ProjectRecord("pyspark", "pyspark", "error", error="over the size bound"),
+        record("databricks-connect", "databricks-connect", "pyspark/__init__.py"),
     ]
     downloads = {
         "pyjwt": 500,
@@ -232,6 +238,10 @@ def test_map_ranks_providers_and_keeps_only_what_a_name_cannot_say() -> None:
         "solo": 1,
         "nvidia-a": 3,
         "nvidia-b": 2,
+        "keras": 50,
+        "keras-nightly": 5,
+        "pyspark": 90,
+        "databricks-connect": 20,
     }
     entries = {e.name: e for e in importmap.build(records, downloads)}
     assert entries["jwt"].distributions == ("PyJWT", "jwt")
@@ -244,6 +254,11 @@ def test_map_ranks_providers_and_keeps_only_what_a_name_cannot_say() -> None:
     assert "solo" not in entries and "solo.b" not in entries  # one provider: folded away
     assert entries["nvidia"].kind == "namespace"
     assert entries["nvidia.a"].distributions == ("nvidia-a",)
+    # one package shipped twice is no namespace
+    assert entries["keras"].kind == "module"
+    assert entries["keras"].distributions == ("keras", "keras-nightly")
+    # an unreadable project still ranks for the module named like itself
+    assert entries["pyspark"].distributions == ("pyspark", "databricks-connect")
 
     parsed = import_names.parse(importmap.render(list(entries.values()), ["snapshot-date: x"]))
     assert parsed.lookup("google.protobuf.message").distributions == ("protobuf",)

@@ -66,8 +66,9 @@ class Match:
 @dataclass(frozen=True)
 class ImportMap:
     date: str
-    entries: dict[str, tuple[str, tuple[str, ...], int]]
-    """import name → (kind, distributions most downloaded first, how many in all)."""
+    entries: dict[str, str]
+    """import name → the rest of its line, ``kind<TAB>dist,dist,...[,+N]``, decoded on use
+    (reading the file stays a few milliseconds)."""
 
     def lookup(self, module: str) -> Match | None:
         parts = module.strip().split(".")
@@ -75,23 +76,23 @@ class ImportMap:
             key = ".".join(parts[:depth])
             found = self.entries.get(key)
             if found is not None:
-                kind, distributions, total = found
-                return Match(module, key, kind == NAMESPACE, distributions, total)
+                return _decode(module, key, found)
         return None
 
     @functools.cached_property
     def _by_spelling(self) -> dict[str, tuple[str, ...]]:
         index: dict[str, list[str]] = {}
         for key in self.entries:
-            index.setdefault(normalize(Ecosystem.PYPI, key), []).append(key)
+            index.setdefault(_spelling(key), []).append(key)
         return {k: tuple(v) for k, v in index.items()}
 
     @functools.cached_property
     def _by_distribution(self) -> dict[str, tuple[str, ...]]:
         index: dict[str, list[str]] = {}
-        for key, (kind, distributions, _) in self.entries.items():
-            if kind == MODULE:
-                for name in distributions:
+        for key, found in self.entries.items():
+            match = _decode(key, key, found)
+            if not match.namespace:
+                for name in match.distributions:
                     index.setdefault(normalize(Ecosystem.PYPI, name), []).append(key)
         return {k: tuple(sorted(v)) for k, v in index.items()}
 
@@ -99,11 +100,26 @@ class ImportMap:
         """Entries whose import name is spelled like this distribution name (PEP 503:
         ``pil`` finds ``PIL``, ``google-protobuf`` finds ``google.protobuf``)."""
         keys = self._by_spelling.get(normalize(Ecosystem.PYPI, distribution), ())
-        matches = (self.lookup(key) for key in keys)
-        return tuple(m for m in matches if m is not None)
+        return tuple(_decode(key, key, self.entries[key]) for key in keys)
 
     def import_names_of(self, distribution: str) -> tuple[str, ...]:
         return self._by_distribution.get(normalize(Ecosystem.PYPI, distribution), ())
+
+
+def _decode(module: str, key: str, found: str) -> Match:
+    kind, _, listed = found.partition("\t")
+    names = listed.split(",")
+    more = 0
+    if len(names) > 1 and names[-1].startswith("+") and names[-1][1:].isdigit():
+        more = int(names.pop()[1:])
+    return Match(module, key, kind == NAMESPACE, tuple(names), len(names) + more)
+
+
+def _spelling(key: str) -> str:
+    """PEP 503 form of an import name; module names hold only ``_`` and ``.`` separators, so
+    the common case needs no regular expression."""
+    simple = key.replace("_", "-").replace(".", "-").lower()
+    return normalize(Ecosystem.PYPI, key) if "--" in simple else simple
 
 
 @functools.cache
@@ -114,16 +130,8 @@ def load() -> ImportMap:
 
 def parse(text: str) -> ImportMap:
     """Read the TSV: ``#`` header lines, then ``name<TAB>kind<TAB>dist,dist,...[,+N]``."""
-    entries: dict[str, tuple[str, tuple[str, ...], int]] = {}
-    table = datafile.read(text)
-    for fields in table.rows:
-        if len(fields) != 3 or not fields[2]:
-            continue
-        listed = fields[2].split(",")
-        more = 0
-        if listed[-1].startswith("+") and listed[-1][1:].isdigit():
-            more = int(listed.pop()[1:])
-        entries[fields[0]] = (fields[1], tuple(listed), len(listed) + more)
+    table = datafile.read_keyed(text)
+    entries = {k: v for k, v in table.rows.items() if v.count("\t") == 1 and v[-1:] != "\t"}
     return ImportMap(table.date, entries)
 
 

@@ -187,6 +187,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        Path(temporary).chmod(0o644)  # mkstemp makes it private; data files are for all
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

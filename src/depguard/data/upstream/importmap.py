@@ -7,6 +7,7 @@ install lists them all, most downloaded first (the first is the one a person mea
 * a module inside a namespace package (``google.protobuf``, ``azure.storage.blob``), kind
   ``module``, with the namespace itself (``google``, ``azure.storage``) as a key of kind
   ``namespace`` that lists everyone who installs into it;
+* a project whose file could not be read is taken to install the module named like itself;
 * a "namespace" only one project installs into (a package that forgot its ``__init__.py``,
   or a namespace with a single popular member) is folded into one ``module`` key.
 
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from depguard.data.upstream.crawl import ProjectRecord
+from depguard.data.upstream.modules import Provided
 from depguard.model import Ecosystem
 from depguard.names import normalize
 
@@ -44,14 +46,23 @@ def build(records: Iterable[ProjectRecord], downloads: Mapping[str, int | None])
     """The map's entries, sorted by key. ``downloads`` is keyed by normalized project name."""
     module_providers: dict[str, set[str]] = {}
     namespace_providers: dict[str, set[str]] = {}
+    container_children: dict[str, dict[str, frozenset[str]]] = {}
     display: dict[str, str] = {}
     for record in records:
         display[record.project] = record.name
         found = record.provided()
+        if record.kind == "error":
+            found = _assumed(record)
         for module in found.modules:
             module_providers.setdefault(module, set()).add(record.project)
-        for namespace in found.namespaces | found.containers:
+        for namespace in found.namespaces:
             namespace_providers.setdefault(namespace, set()).add(record.project)
+        for container in found.containers:
+            children = _children(container, found.modules | found.namespaces)
+            container_children.setdefault(container, {})[record.project] = children
+    for container, by_project in container_children.items():
+        if len(by_project) >= 2 and not _same_package(list(by_project.values())):
+            namespace_providers.setdefault(container, set()).update(by_project)
 
     def ranked(projects: Iterable[str]) -> tuple[str, ...]:
         return tuple(
@@ -78,6 +89,28 @@ def build(records: Iterable[ProjectRecord], downloads: Mapping[str, int | None])
             Entry(name, kinds[name], tuple(display.get(p, p) for p in shown), len(order))
         )
     return entries
+
+
+def _assumed(record: ProjectRecord) -> Provided:
+    """A project whose file could not be read (an sdist over the size bound) is taken to
+    install the module named like itself, so that it still ranks among the providers of that
+    name (pyspark, which databricks-connect also installs)."""
+    guess = record.project.replace("-", "_")
+    return Provided(frozenset({guess} if guess.isidentifier() else ()), frozenset())
+
+
+def _children(package: str, names: Iterable[str]) -> frozenset[str]:
+    prefix = package + "."
+    return frozenset(n[len(prefix) :].split(".", 1)[0] for n in names if n.startswith(prefix))
+
+
+def _same_package(children: Sequence[frozenset[str]]) -> bool:
+    """Distributions that each ship a package holding only subpackages ship one package
+    twice (keras and keras-nightly) when most subpackages are common to all of them, and
+    share a namespace (nvidia-cublas-cu12, nvidia-curand-cu12) when they have none in common."""
+    common = frozenset.intersection(*children)
+    every = frozenset.union(*children)
+    return bool(every) and len(common) * 2 >= len(every)
 
 
 def _depth(name: str) -> tuple[int, str]:

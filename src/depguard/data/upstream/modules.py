@@ -44,26 +44,54 @@ IGNORED_NAMES = frozenset(
 """Names skipped wherever they appear: test, documentation, example and build trees."""
 GENERIC_TOP_LEVEL = frozenset(
     {
-        "sample",
-        "samples",
-        "demo",
-        "demos",
-        "notebooks",
-        "script",
-        "scripts",
-        "tools",
+        "_version",
+        "api",
+        "app",
+        "apps",
+        "assets",
+        "base",
+        "bench",
         "bin",
         "build",
         "build_backend",
-        "src",
-        "lib",
+        "cli",
+        "client",
         "common",
-        "base",
-        "utils",
-        "util",
+        "config",
+        "constants",
+        "core",
+        "data",
+        "demo",
+        "demos",
+        "external",
+        "extras",
         "helpers",
+        "include",
+        "internal",
+        "lib",
+        "libs",
+        "main",
+        "misc",
+        "models",
+        "notebooks",
+        "plugins",
+        "resources",
+        "sample",
+        "samples",
+        "script",
+        "scripts",
+        "server",
+        "settings",
+        "shared",
+        "src",
+        "static",
+        "templates",
+        "third_party",
+        "tools",
+        "util",
+        "utils",
+        "vendor",
         "version",
-        "_version",
     }
 )
 """Generic names that wheels leak at the top level by mistake. No distribution is the one a
@@ -74,6 +102,8 @@ _IGNORED_PATTERN = re.compile(r"^(?:tests?_|setup_)|_tests?$")
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z0-9_-]+)?\.(?:so|pyd)$")
+_SHARED_LIBRARY = re.compile(r"^lib[^.]*\.so$")
+"""``libfoo.so`` with no Python ABI tag: a bundled C library, not an extension module."""
 _SOURCE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.py$")
 _LIB_DATA = re.compile(r"^[^/]+\.data/(?:purelib|platlib)/")
 _INIT = re.compile(r"^__init__(?:\.py|(?:\.[A-Za-z0-9_-]+)?\.(?:so|pyd))$")
@@ -120,6 +150,8 @@ def ignored(name: str, *, top_level: bool = True) -> bool:
 
 def module_name(filename: str) -> str | None:
     """The module a file at package level defines (``x.py``, ``x.*.so``, ``x.pyd``), if any."""
+    if _SHARED_LIBRARY.match(filename):
+        return None
     match = _SOURCE.match(filename) or _EXTENSION.match(filename)
     return match.group(1) if match else None
 
