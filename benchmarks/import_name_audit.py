@@ -25,6 +25,7 @@ from depguard.model import (
     LookupStatus,
     Package,
 )
+from depguard.names import normalize
 from depguard.popularity import snapshot
 from depguard.signals import Context
 from depguard.signals import import_name as signal
@@ -35,7 +36,8 @@ def main(show_all: bool) -> None:
     popular = snapshot(Ecosystem.PYPI)
     flagged = []
     started = time.perf_counter()
-    for key, entry in popular.entries.items():
+    for entry in popular:
+        key = normalize(Ecosystem.PYPI, entry.name)
         dep = Dependency(Ecosystem.PYPI, entry.name, Location("audit", 1), key)
         package = Package(Ecosystem.PYPI, entry.name, key, (dep,))
         evidence = Evidence(package, Lookup(LookupStatus.OFFLINE), Downloads.unknown())

@@ -8,20 +8,12 @@ from typing import Any
 
 import pytest
 
-from depguard.model import (
-    Dependency,
-    Downloads,
-    Ecosystem,
-    Evidence,
-    Location,
-    Lookup,
-    LookupStatus,
-    Origin,
-    Package,
-)
+from depguard.model import Ecosystem, Origin
 from depguard.signals import Context
 from depguard.signals import import_name as signal
+
 from support import write
+from support.evidence import evidence
 
 
 def finding(result: Any, name: str) -> dict[str, Any]:
@@ -201,15 +193,10 @@ def test_direct_references_are_not_judged_by_name(depguard: Any, workdir: Path) 
     assert "import-name" not in depguard("check", "--offline", "-f", "json").ids("yaml")
 
 
-def evidence(name: str, ecosystem: Ecosystem, origin: Origin) -> Evidence:
-    dep = Dependency(ecosystem, name, Location("x", 1), name.lower(), origin=origin)
-    package = Package(ecosystem, name, name.lower(), (dep,))
-    return Evidence(package, Lookup(LookupStatus.OFFLINE), Downloads.unknown())
-
-
 def test_only_pypi_names_and_only_manifest_references() -> None:
     context = Context(now=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    assert list(signal.check(evidence("yaml", Ecosystem.NPM, Origin.NPM), context)) == []
-    assert list(signal.check(evidence("yaml", Ecosystem.PYPI, Origin.IMPORT), context)) == []
-    found = list(signal.check(evidence("yaml", Ecosystem.PYPI, Origin.REQUIREMENT), context))
+    npm = evidence("yaml", ecosystem=Ecosystem.NPM, origin=Origin.NPM)
+    assert list(signal.check(npm, context)) == []
+    assert list(signal.check(evidence("yaml", origin=Origin.IMPORT), context)) == []
+    found = list(signal.check(evidence("yaml"), context))
     assert [f.evidence["suggestion"] for f in found] == ["PyYAML"]

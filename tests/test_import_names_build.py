@@ -17,6 +17,7 @@ from depguard import import_names
 from depguard.data import refresh
 from depguard.data.upstream import archives, crawl, importmap, modules, zipdir
 from depguard.registries.http import HttpClient
+
 from support.registry_server import Answer, RegistryServer, RequestInfo
 from support.release_files import serve
 

@@ -15,6 +15,7 @@ import pytest
 
 from depguard.data import refresh
 from depguard.data.upstream import SourceError, npm_high_impact
+
 from support.registry_server import Answer, RegistryServer
 
 REPO = Path(__file__).resolve().parents[1]

@@ -101,10 +101,10 @@ def _pypi(args: argparse.Namespace) -> tuple[str, str]:
     return text, f"{_rows(text)} projects"
 
 
-def _download(url: str) -> bytes:
+def _download(url: str) -> bytes | bytearray:
     from depguard.registries.http import HttpClient, RegistryError
 
-    async def fetch() -> bytes:
+    async def fetch() -> bytes | bytearray:
         async with HttpClient(concurrency=1, timeout=60.0) as http:
             response = await http.get(url, max_bytes=MAX_TOP_PYPI_BYTES)
         if response.status != 200:
@@ -121,12 +121,13 @@ def _npm(args: argparse.Namespace) -> tuple[str, str]:
     from depguard.data.upstream import npm_high_impact as nhi
 
     published: str | None = None
+    body: bytes | bytearray
     if args.source:
         body = Path(args.source).read_bytes()
     else:
         from depguard.registries.http import HttpClient
 
-        async def fetch() -> tuple[nhi.Release, bytes]:
+        async def fetch() -> tuple[nhi.Release, bytes | bytearray]:
             async with HttpClient(concurrency=2, timeout=60.0) as http:
                 return await nhi.fetch(http, args.registry, args.version)
 
@@ -140,6 +141,7 @@ def _npm(args: argparse.Namespace) -> tuple[str, str]:
 def _import_names(args: argparse.Namespace) -> tuple[str, str]:
     from depguard.data.upstream import crawl, importmap
     from depguard.model import Ecosystem
+    from depguard.names import normalize
     from depguard.popularity import parse_snapshot, snapshot
 
     if not 1 <= args.concurrency <= MAX_CONCURRENCY:
@@ -148,7 +150,8 @@ def _import_names(args: argparse.Namespace) -> tuple[str, str]:
         popular = parse_snapshot(Ecosystem.PYPI, Path(args.popular).read_text("utf-8"))
     else:
         popular = snapshot(Ecosystem.PYPI)
-    ranked = sorted(popular.entries, key=lambda key: popular.entries[key].rank)
+    by_rank = sorted(popular, key=lambda entry: entry.rank)
+    ranked = [normalize(Ecosystem.PYPI, entry.name) for entry in by_rank]
     projects = ranked[: args.top] if args.top else ranked
     options = crawl.CrawlOptions(
         index_url=args.index_url,
@@ -158,7 +161,7 @@ def _import_names(args: argparse.Namespace) -> tuple[str, str]:
     )
     print(f"reading {len(projects)} projects ...", file=sys.stderr)
     records = asyncio.run(crawl.crawl(projects, options, crawl.print_progress))
-    downloads = {key: entry.downloads for key, entry in popular.entries.items()}
+    downloads = {normalize(Ecosystem.PYPI, entry.name): entry.downloads for entry in popular}
     entries = importmap.build(records, downloads)
     kinds = Counter(r.kind for r in records)
     date = args.date or dt.datetime.now(dt.timezone.utc).date().isoformat()

@@ -94,7 +94,7 @@ async def sdist_listing(http: HttpClient, url: str, filename: str, want: Want) -
     return Listing(tuple(members), texts, len(body))
 
 
-def _zip_members(body: bytes, want: Want) -> tuple[list[str], dict[str, str]]:
+def _zip_members(body: bytes | bytearray, want: Want) -> tuple[list[str], dict[str, str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             infos = archive.infolist()[:MAX_SDIST_MEMBERS]
@@ -110,7 +110,7 @@ def _zip_members(body: bytes, want: Want) -> tuple[list[str], dict[str, str]]:
     return names, texts
 
 
-def _tar_members(body: bytes, want: Want) -> tuple[list[str], dict[str, str]]:
+def _tar_members(body: bytes | bytearray, want: Want) -> tuple[list[str], dict[str, str]]:
     try:
         with tarfile.open(fileobj=io.BytesIO(body), mode="r:*") as archive:
             infos: list[tarfile.TarInfo] = []
@@ -144,9 +144,9 @@ async def _tail(http: HttpClient, url: str, size: int, tail_bytes: int) -> tuple
     except RegistryError as exc:
         raise ArchiveError(str(exc)) from None
     if response.status == 206:
-        return response.body, max(0, size - len(response.body))
+        return bytes(response.body), max(0, size - len(response.body))
     if response.status == 200:  # the host ignored the range and sent the whole file
-        return response.body, 0
+        return bytes(response.body), 0
     raise ArchiveError(f"HTTP {response.status}")
 
 
@@ -159,4 +159,4 @@ async def _range(http: HttpClient, url: str, first: int, last: int) -> bytes:
         raise ArchiveError(str(exc)) from None
     if response.status != 206:
         raise ArchiveError(f"HTTP {response.status} to a range request")
-    return response.body
+    return bytes(response.body)

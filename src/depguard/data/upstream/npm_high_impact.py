@@ -75,7 +75,7 @@ def _unescape(raw: str) -> str:
     return str(json.loads('"' + raw.replace('"', '\\"').replace("\\'", "'") + '"'))
 
 
-def read_tarball(body: bytes) -> Lists:
+def read_tarball(body: bytes | bytearray) -> Lists:
     """The three lists and the version, from the package tarball's bytes."""
     texts: dict[str, str] = {}
     version = "unknown"
@@ -155,7 +155,7 @@ def release(packument: Mapping[str, Any], version: str | None = None) -> Release
     )
 
 
-def verify(body: bytes, chosen: Release) -> None:
+def verify(body: bytes | bytearray, chosen: Release) -> None:
     """Check the tarball against the registry's SRI ``integrity`` (or legacy ``shasum``)."""
     if chosen.integrity and chosen.integrity.startswith("sha512-"):
         digest = base64.b64encode(hashlib.sha512(body).digest()).decode()
@@ -168,7 +168,9 @@ def verify(body: bytes, chosen: Release) -> None:
         raise SourceError("the registry gives no integrity hash for the tarball")
 
 
-async def fetch(http: HttpClient, registry: str, version: str | None) -> tuple[Release, bytes]:
+async def fetch(
+    http: HttpClient, registry: str, version: str | None
+) -> tuple[Release, bytes | bytearray]:
     """The chosen release and its verified tarball, from the npm registry."""
     base = registry.rstrip("/")
     try:

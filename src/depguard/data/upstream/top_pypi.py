@@ -16,7 +16,7 @@ from depguard.model import Ecosystem
 from depguard.names import is_valid
 
 
-def parse(body: bytes | str) -> tuple[Mapping[str, Any], list[tuple[str, int]]]:
+def parse(body: bytes | bytearray | str) -> tuple[Mapping[str, Any], list[tuple[str, int]]]:
     """The document's envelope and its (project, downloads) rows, checked."""
     try:
         document = json.loads(body)
@@ -38,7 +38,7 @@ def parse(body: bytes | str) -> tuple[Mapping[str, Any], list[tuple[str, int]]]:
     return document, rows
 
 
-def render(body: bytes | str, limit: int | None = None) -> str:
+def render(body: bytes | bytearray | str, limit: int | None = None) -> str:
     document, rows = parse(body)
     rows = rows[:limit] if limit else rows
     updated = str(document.get("last_update") or "unknown")
