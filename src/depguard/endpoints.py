@@ -17,3 +17,11 @@ NPM_REGISTRY = "https://registry.npmjs.org"
 
 NPM_DOWNLOADS = "https://api.npmjs.org/downloads"
 """Serves ``/point/last-month/<name>[,<name>...]``."""
+
+PYPI_FILES = "https://files.pythonhosted.org"
+"""Serves the release files the JSON API's ``urls`` point at; answers HTTP Range requests.
+Used only by the data tooling (``python -m depguard.data.refresh import-names``)."""
+
+TOP_PYPI_PACKAGES = "https://hugovk.dev/top-pypi-packages/top-pypi-packages.min.json"
+"""Hugo van Kemenade's monthly "Top PyPI Packages" list (``rows: [{project, download_count}]``).
+Used only by the data tooling (``python -m depguard.data.refresh pypi``)."""

@@ -15,6 +15,7 @@ import email.utils
 import random
 import ssl
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -102,8 +103,12 @@ class HttpClient:
         max_bytes: int,
         accept: str | None = None,
         retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Response:
-        """GET ``url``; any status is returned except retryable ones that never recover."""
+        """GET ``url``; any status is returned except retryable ones that never recover.
+
+        ``headers`` are extra request headers (``Range`` for the data tooling).
+        """
         attempts = 1 + (self.retries if retries is None else retries)
         last_error = "no attempt made"
         for attempt in range(attempts):
@@ -111,7 +116,9 @@ class HttpClient:
                 raise RegistryError(f"time budget exhausted ({last_error})")
             retry_after: float | None = None
             try:
-                response = await self._get_following(url, max_bytes=max_bytes, accept=accept)
+                response = await self._get_following(
+                    url, max_bytes=max_bytes, accept=accept, headers=headers
+                )
             except _Retryable as exc:
                 last_error = str(exc)
                 retry_after = exc.retry_after
@@ -126,10 +133,19 @@ class HttpClient:
         plural = "s" if attempts != 1 else ""
         raise RegistryError(f"{last_error} (after {attempts} attempt{plural})")
 
-    async def _get_following(self, url: str, *, max_bytes: int, accept: str | None) -> Response:
+    async def _get_following(
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        accept: str | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            response = await self._get_once(current, max_bytes=max_bytes, accept=accept)
+            response = await self._get_once(
+                current, max_bytes=max_bytes, accept=accept, headers=headers
+            )
             if response.status not in (301, 302, 303, 307, 308):
                 return response
             target = urljoin(current, response.location or "")
@@ -138,14 +154,23 @@ class HttpClient:
             current = target
         raise RegistryError(f"more than {MAX_REDIRECTS} redirects")
 
-    async def _get_once(self, url: str, *, max_bytes: int, accept: str | None) -> Response:
+    async def _get_once(
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        accept: str | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
         httpx = self._httpx
-        headers = {"Accept": accept} if accept else {}
+        request_headers = dict(headers or {})
+        if accept:
+            request_headers["Accept"] = accept
         timeout = min(self.timeout, max(0.1, self.remaining()))
         async with self._semaphore:
             try:
                 async with self._client.stream(
-                    "GET", url, headers=headers, timeout=timeout
+                    "GET", url, headers=request_headers, timeout=timeout
                 ) as response:
                     status = response.status_code
                     if status in (301, 302, 303, 307, 308):
