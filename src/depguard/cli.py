@@ -208,13 +208,28 @@ def check(
             "git ref REF (a branch, tag or commit), read with git, no checkout.",
         ),
     ] = None,
+    no_imports: Annotated[
+        bool,
+        typer.Option(
+            "--no-imports",
+            help="Do not read the imports of Python sources and notebooks (manifests only).",
+        ),
+    ] = False,
+    python_version: Annotated[
+        str | None,
+        typer.Option(
+            "--python-version",
+            metavar="X.Y",
+            help="Target Python for the standard-library list (default: the running Python).",
+        ),
+    ] = None,
     config: ConfigOpt = None,
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Check the dependencies of manifests, directories or standard input."""
+    """Check the dependencies of manifests, source trees, or standard input."""
     from depguard.pipeline import RunOptions
     from depguard.pipeline import check as run_check
 
@@ -225,6 +240,8 @@ def check(
         exclude=exclude,
         allow_outside_includes=allow_outside_includes,
         project_status=project_status,
+        no_imports=no_imports,
+        python_version=python_version,
     )
     _check_format(format)
     options = RunOptions(
@@ -271,6 +288,7 @@ def _settings(
     no_cache: bool = False,
     allowlist: list[Path] | None = None,
     exclude: list[str] | None = None,
+    no_imports: bool = False,
     **flags: Any,
 ) -> Any:
     from depguard.config import project_root, resolve_settings
@@ -293,6 +311,8 @@ def _settings(
     changes: dict[str, Any] = {"root": str(root)}
     if no_cache:
         changes["use_cache"] = False
+    if no_imports:
+        changes["imports"] = False
     if allowlist:
         changes["allowlist"] = tuple(str(p) for p in allowlist)
     if exclude:

@@ -426,6 +426,9 @@ class Evidence:
     version_vulnerabilities: dict[str, tuple[Vulnerability, ...] | None] = field(
         default_factory=dict
     )
+    aliases: dict[str, Lookup] = field(default_factory=dict)
+    """For a package only imported under another name (``import sklearn`` → scikit-learn):
+    what the index says of that other name, keyed by its normalized form."""
 
     @property
     def info(self) -> PackageInfo | None:

@@ -14,12 +14,15 @@ from depguard.config import Settings
 from depguard.model import (
     Dependency,
     Downloads,
+    Ecosystem,
     Evidence,
     Lookup,
     LookupStatus,
+    Origin,
     Package,
     Report,
 )
+from depguard.names import is_valid, normalize
 from depguard.policy import judge
 from depguard.registries.service import Gathered, Progress, RegistryService
 from depguard.signals import Context, evaluate
@@ -56,6 +59,8 @@ def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
     context = ReadContext(
         includes=IncludePolicy(root=root, allow_outside=settings.allow_outside_includes),
         excludes=settings.exclude,
+        imports=settings.imports,
+        python_version=settings.python_version,
     )
     return collect(options.paths, context, stdin=options.stdin)
 
@@ -121,9 +126,12 @@ def judge_packages(
         enabled=settings.use_cache,
     )
     lookalike_store.use(cache.directory if settings.use_cache else None)
+    shadows = alias_packages(packages)
     try:
         gathered = RegistryService(settings, cache, now=now).gather(
-            packages, live_downloads=options.live_downloads, progress=options.progress
+            [*packages, *shadows],
+            live_downloads=options.live_downloads,
+            progress=options.progress,
         )
     finally:
         cache.close()
@@ -148,9 +156,46 @@ def judge_packages(
 
 def evidence_for(package: Package, gathered: Gathered) -> Evidence:
     key = (package.ecosystem, package.normalized)
+    aliases = {
+        name: gathered.lookups[(package.ecosystem, name)]
+        for name in _import_aliases(package)
+        if (package.ecosystem, name) in gathered.lookups
+    }
     return Evidence(
         package=package,
         lookup=gathered.lookups.get(key, Lookup(LookupStatus.SKIPPED)),
         downloads=gathered.downloads.get(key, Downloads.unknown()),
         version_vulnerabilities=dict(gathered.version_vulnerabilities.get(key, {})),
+        aliases=aliases,
     )
+
+
+def _import_aliases(package: Package) -> list[str]:
+    """Other names a package is only imported under (normalized), when nothing declares it."""
+    if package.ecosystem is not Ecosystem.PYPI or not package.dependencies:
+        return []
+    if any(d.origin is not Origin.IMPORT for d in package.dependencies):
+        return []
+    names = {normalize(Ecosystem.PYPI, d.alias) for d in package.dependencies if d.alias}
+    return sorted(n for n in names if n != package.normalized and is_valid(Ecosystem.PYPI, n))
+
+
+def alias_packages(packages: Sequence[Package]) -> list[Package]:
+    """Lookups to make for import names that differ from their distribution: someone asked
+    to install ``sklearn`` gets whatever is registered under that name, which may not be the
+    provider. Names already in the run are not repeated."""
+    known = {(p.ecosystem, p.normalized) for p in packages}
+    shadows: dict[str, Package] = {}
+    for package in packages:
+        for name in _import_aliases(package):
+            if (package.ecosystem, name) in known or name in shadows:
+                continue
+            reference = Dependency(
+                ecosystem=Ecosystem.PYPI,
+                name=name,
+                normalized=name,
+                location=package.dependencies[0].location,
+                origin=Origin.IMPORT,
+            )
+            shadows[name] = Package(Ecosystem.PYPI, name, name, (reference,))
+    return list(shadows.values())

@@ -70,6 +70,7 @@ def all_signals() -> tuple[Signal, ...]:
         versions.check,
         vulnerable.check,
         undeclared.check,
+        import_name.check_imported,
         install_scripts.check,
         registry_source.check,
     )

@@ -166,3 +166,24 @@ def _download_ratio(intended: str, requested: str) -> int | None:
         return None
     top = popular.get(intended)
     return (top.downloads or 0) // other.downloads if top is not None else 0
+
+
+def check_imported(evidence: Evidence, context: Context) -> Iterator[Finding]:
+    """Code imports ``sklearn``; the module comes from scikit-learn, and what the index has
+    under the name ``sklearn`` is someone else's project (or a placeholder): installing the
+    import name would not give the code what it imports."""
+    provider = clean(evidence.package.name, 80)
+    for alias, lookup in evidence.aliases.items():
+        if lookup.status is not LookupStatus.FOUND or lookup.info is None:
+            continue
+        shown = clean(alias, 80)
+        summary = clean(lookup.info.summary, 100)
+        said = f' ("{summary}")' if summary else ""
+        yield F.IMPORT_NAME.make(
+            f"{shown} on {evidence.package.ecosystem.index_label} is a different project"
+            f"{said}: install {provider}, not {shown}",
+            import_name=alias,
+            suggestion=evidence.package.name,
+            registered=True,
+            imported=True,
+        )

@@ -32,7 +32,7 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     if not package.from_index or evidence.lookup.status is LookupStatus.NOT_FOUND:
         return  # a direct URL is not resolved by name; a missing name gets did-you-mean instead
     match = plausible(evidence, context)
-    if match is None:
+    if match is None or _explained_by_import_name(evidence, match.target.name):
         return
     target = match.target
     info = evidence.info
@@ -107,3 +107,22 @@ def _same_owner(info: PackageInfo | None, target: lookalike.Target) -> str | Non
         if lookalike.compact(account) in stems and lookalike.compact(repository) != target.compact:
             return f"{account}/{repository}"
     return None
+
+
+def _explained_by_import_name(evidence: Evidence, target: str) -> bool:
+    """``yaml`` resembles PyYAML because it is PyYAML's import name: the import-name finding
+    says that better, and counting both would punish one slip twice."""
+    from depguard import import_names
+    from depguard.model import Ecosystem
+    from depguard.names import normalize
+
+    package = evidence.package
+    if package.ecosystem is not Ecosystem.PYPI:
+        return False
+    wanted = normalize(Ecosystem.PYPI, target)
+    return any(
+        normalize(Ecosystem.PYPI, provider) == wanted
+        for match in import_names.spelled_like(package.normalized)
+        if not match.namespace
+        for provider in match.distributions[:1]
+    )

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from depguard.errors import UsageError
-from depguard.sources import SourceResult, display_path, pyproject, requirements
+from depguard.model import Ecosystem
+from depguard.sources import SourceResult, display_path, imports, pyproject, requirements
 from depguard.sources.discover import FileKind, classify, walk
 from depguard.sources.npm_project import NpmProjects
 from depguard.sources.requirements import STDIN_LABEL, IncludePolicy
@@ -19,6 +20,10 @@ class ReadContext:
 
     includes: IncludePolicy
     excludes: tuple[str, ...] = ()
+    imports: bool = True
+    """Read the imports of Python sources and notebooks in directories and named files."""
+    python_version: str | None = None
+    """The target Python for the standard-library list (default: the running one)."""
     npm: NpmProjects = field(default_factory=NpmProjects)
 
     def __post_init__(self) -> None:
@@ -64,6 +69,9 @@ PARSERS: dict[FileKind, Parser] = {
 """One parser per manifest kind. A kind without a parser is not collected."""
 
 
+CODE_KINDS = (FileKind.PYTHON, FileKind.NOTEBOOK)
+
+
 def collect(
     paths: Sequence[str],
     context: ReadContext,
@@ -71,9 +79,19 @@ def collect(
     stdin: Callable[[], str] | None = None,
     kinds: Iterable[FileKind] | None = None,
 ) -> SourceResult:
-    """Read every path: ``-`` is standard input (a requirements list), directories are walked."""
+    """Read every path: ``-`` is standard input (a requirements list), directories are walked.
+
+    Manifests are parsed as they are found; Python sources and notebooks are parsed together at
+    the end (in parallel when there are many), and their imports resolved against what the
+    manifests declare and what the tree itself provides.
+    """
     wanted = tuple(kinds) if kinds is not None else tuple(PARSERS)
+    if not context.imports:
+        wanted = tuple(kind for kind in wanted if kind is not FileKind.JAVASCRIPT)
+    code = CODE_KINDS if context.imports else ()
     result = SourceResult()
+    code_files: list[Path] = []
+    local: set[str] = set()
     for raw in paths:
         if raw == "-":
             if stdin is None:
@@ -84,13 +102,58 @@ def collect(
             continue
         path = Path(raw)
         if path.is_dir():
-            for found in walk(path, wanted, context.excludes):
-                result.extend(_parse(found.path, found.kind, context))
+            found_code: list[Path] = []
+            for found in walk(path, (*wanted, *code), context.excludes):
+                if found.kind in CODE_KINDS:
+                    found_code.append(found.path)
+                else:
+                    result.extend(_parse(found.path, found.kind, context))
+            code_files.extend(found_code)
+            local |= imports.local_modules(path, found_code)
         elif path.is_file() or path.is_symlink():
-            result.extend(_parse(path, explicit_kind(path), context))
+            kind = classify(path)
+            if kind in CODE_KINDS:
+                code_files.append(path)
+                local |= imports.local_modules(path.parent, _neighbours(path.parent))
+            else:
+                result.extend(_parse(path, explicit_kind(path), context))
         else:
             raise UsageError(f"no such file or directory: {raw}")
+    if code_files:
+        result.extend(_read_code(code_files, result, frozenset(local), context))
     return result
+
+
+def _read_code(
+    files: list[Path], manifests: SourceResult, local: frozenset[str], context: ReadContext
+) -> SourceResult:
+    from depguard import stdlib
+    from depguard.sources.python_code import scan_files
+
+    unique = list(dict.fromkeys(files))
+    scans = scan_files([(path, display_path(path)) for path in unique])
+    result = SourceResult()
+    for scan in scans:
+        result.files.append(scan.path)
+        result.errors.extend(scan.errors)
+    declared = [d.name for d in manifests.dependencies if d.ecosystem is Ecosystem.PYPI]
+    result.dependencies.extend(
+        imports.resolve(
+            scans, declared=declared, local=local, stdlib=stdlib.modules(context.python_version)
+        )
+    )
+    return result
+
+
+def _neighbours(directory: Path) -> list[Path]:
+    """Python files and packages right next to a file named on the command line."""
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return []
+    found = [e for e in entries if e.suffix in (".py", ".pyi") and e.is_file()]
+    found += [e / "__init__.py" for e in entries if (e / "__init__.py").is_file()]
+    return found
 
 
 def explicit_kind(path: Path) -> FileKind:

@@ -1,0 +1,141 @@
+"""From import statements to distributions: stdlib, local, declared, or third party.
+
+Each top-level module an import names is, in this order:
+1. standard library (the target Python's module list): ignored;
+2. local (a module or package inside the checked tree): ignored;
+3. provided by a distribution. The candidates are the bundled import-name map
+   (``depguard.import_names``), the distributions installed where depguard runs
+   (``importlib.metadata.packages_distributions()``) and, last, the identity guess (``foo_bar``
+   → ``foo-bar``), which the registry then checks like any other name. A candidate that a
+   manifest of the run declares wins; otherwise the map's first (most downloaded) provider,
+   then the installed one, then the guess.
+
+The result is one ``Dependency`` per import (origin ``import``), named for the distribution,
+with the import name as ``alias``, so it groups with the manifests' declaration of the same
+distribution; an import nothing declares becomes ``undeclared-import``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from depguard.model import Dependency, Ecosystem, Location, Origin
+from depguard.names import normalize
+from depguard.sources.python_code import FileImports
+from depguard.sources.python_imports import ImportRef
+
+SOURCE_ROOTS = ("", "src", "lib", "python", "python-src")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    distribution: str
+    provider_source: str  # "map", "installed", "declared" or "guess"
+
+
+def local_modules(root: Path, python_files: Iterable[Path]) -> frozenset[str]:
+    """Top-level names importable from the checked tree.
+
+    A file's stem counts (scripts import their neighbours); a directory counts when it is a
+    package (it has ``__init__.py``) or sits directly in a source root (the root itself,
+    ``src/``, ``lib/``, ...) with Python files inside (a namespace package).
+    """
+    top = root.absolute()
+    roots = {top / r if r else top for r in SOURCE_ROOTS}
+    files = [path.absolute() for path in python_files]
+    packages = {path.parent for path in files if path.name == "__init__.py"}
+    names: set[str] = set()
+    for path in files:
+        if path.stem != "__init__":
+            names.add(path.stem)
+        for directory in path.parents:
+            if directory == top or top not in directory.parents:
+                break
+            if directory in packages or directory.parent in roots:
+                names.add(directory.name)
+    return frozenset(name for name in names if name.isidentifier())
+
+
+def resolve(
+    scans: Sequence[FileImports],
+    *,
+    declared: Iterable[str],
+    local: frozenset[str],
+    stdlib: frozenset[str],
+) -> list[Dependency]:
+    """Dependencies for the third-party imports in ``scans``."""
+    declared_names = {normalize(Ecosystem.PYPI, name) for name in declared}
+    out: list[Dependency] = []
+    for scan in scans:
+        for ref in scan.refs:
+            top = ref.top
+            if top in stdlib or top in local or top.startswith("__"):
+                continue
+            resolution = provider(ref, declared_names)
+            alias = _alias(ref, resolution.distribution)
+            out.append(
+                Dependency(
+                    ecosystem=Ecosystem.PYPI,
+                    name=resolution.distribution,
+                    normalized=normalize(Ecosystem.PYPI, resolution.distribution),
+                    location=Location(scan.path, ref.line),
+                    origin=Origin.IMPORT,
+                    alias=alias,
+                    detail=ref.statement,
+                    guarded=ref.guarded,
+                    group=resolution.provider_source,
+                )
+            )
+    return out
+
+
+def provider(ref: ImportRef, declared: set[str]) -> Resolution:
+    """The distribution that provides ``ref``'s module."""
+    from depguard import import_names
+
+    # ``from a.b import c`` may import the module a.b.c: look at the longest names first.
+    modules = [*(f"{ref.module}.{name}" for name in ref.names), ref.module]
+    candidates: list[tuple[str, str]] = []
+    namespace = False
+    for module in modules:
+        match = import_names.lookup(module)
+        if match is None:
+            continue
+        if match.namespace:
+            namespace = True  # many distributions share it: none is implied
+            continue
+        candidates.extend((name, "map") for name in match.distributions)
+    if not namespace:
+        candidates.extend((name, "installed") for name in _installed().get(ref.top, ()))
+    # The guess: the top-level name, or for a namespace package the dotted path
+    # (google.cloud.foo -> google-cloud-foo), as such distributions are named.
+    guess = "-".join(ref.module.split(".")) if namespace else ref.top
+    candidates.append((guess.replace("_", "-"), "guess"))
+    for name, source in candidates:
+        if normalize(Ecosystem.PYPI, name) in declared:
+            return Resolution(name, "declared" if source == "guess" else source)
+    name, source = candidates[0]
+    return Resolution(name, source)
+
+
+def _alias(ref: ImportRef, distribution: str) -> str | None:
+    top = ref.top
+    if normalize(Ecosystem.PYPI, top) == normalize(Ecosystem.PYPI, distribution):
+        return None
+    if normalize(Ecosystem.PYPI, ref.module) == normalize(Ecosystem.PYPI, distribution):
+        return None
+    return top
+
+
+@functools.cache
+def _installed() -> Mapping[str, list[str]]:
+    """Top-level module → distributions, for what is installed where depguard runs."""
+    from importlib.metadata import packages_distributions
+
+    try:
+        return packages_distributions()
+    except Exception:  # broken metadata of some installed package must not stop a check
+        return {}
