@@ -69,18 +69,27 @@ def resolve(
     """Dependencies for the third-party imports in ``scans``."""
     declared_names = {normalize(Ecosystem.PYPI, name) for name in declared}
     out: list[Dependency] = []
+    resolved: dict[tuple[str, tuple[str, ...]], tuple[Resolution, str | None, str]] = {}
     for scan in scans:
         for ref in scan.refs:
             top = ref.top
             if top in stdlib or top in local or top.startswith("__"):
                 continue
-            resolution = provider(ref, declared_names)
-            alias = _alias(ref, resolution.distribution)
+            known = resolved.get((ref.module, ref.names))
+            if known is None:  # the same import recurs across a tree: resolve it once
+                resolution = provider(ref, declared_names)
+                known = (
+                    resolution,
+                    _alias(ref, resolution.distribution),
+                    normalize(Ecosystem.PYPI, resolution.distribution),
+                )
+                resolved[(ref.module, ref.names)] = known
+            resolution, alias, normalized = known
             out.append(
                 Dependency(
                     ecosystem=Ecosystem.PYPI,
                     name=resolution.distribution,
-                    normalized=normalize(Ecosystem.PYPI, resolution.distribution),
+                    normalized=normalized,
                     location=Location(scan.path, ref.line),
                     origin=Origin.IMPORT,
                     alias=alias,
