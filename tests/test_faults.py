@@ -214,3 +214,34 @@ def test_wrong_shape_fields_do_not_crash(depguard, registry, workdir: Path) -> N
     result = depguard("check", "-f", "json")
     assert result.package("six")["metadata"]["exists"] is True
     assert result.code == 0
+
+
+def test_a_server_that_trickles_cannot_hold_the_run(depguard, registry, workdir: Path) -> None:
+    import time
+
+    def trickle(info: RequestInfo) -> Answer | None:
+        if info.path != FAULTY:
+            return None
+        handler = info.handler
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(SIX)))
+        handler.end_headers()
+        try:
+            for byte in SIX[:200]:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(0.5)  # every read completes well within the read timeout
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
+        return Answer(-1)
+
+    registry.handler = trickle
+    write(workdir / "depguard.toml", "timeout = 2.0\ntime_budget = 6.0\nretries = 0\n")
+    write(workdir / "requirements.txt", "six\nidna\n")
+    started = time.monotonic()
+    result = depguard("check", "-f", "json")
+    assert time.monotonic() - started < 20
+    assert result.ids("six") == ["registry-error"] and result.code == 1
+    assert result.package("idna")["verdict"] == "allow"

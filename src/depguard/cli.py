@@ -88,6 +88,7 @@ NpmRegistryOpt = Annotated[
     str | None,
     typer.Option(
         "--npm-registry",
+        metavar="URL",
         help="npm registry base URL (env DEPGUARD_NPM_REGISTRY; default: .npmrc's registry, "
         "else the public registry).",
     ),
@@ -212,7 +213,7 @@ def check(
         bool,
         typer.Option(
             "--no-imports",
-            help="Do not read the imports of Python sources and notebooks (manifests only).",
+            help="Do not read the imports of source code (Python, notebooks, JS/TS).",
         ),
     ] = False,
     python_version: Annotated[

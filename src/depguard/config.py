@@ -206,8 +206,9 @@ def _coerce(settings: Settings, key: str, value: Any, source: str) -> Any:
             number = int(value)
         except (TypeError, ValueError):
             raise UsageError(f"{source}: {key} must be an integer") from None
-        if number < 1:
-            raise UsageError(f"{source}: {key} must be at least 1")
+        least = 0 if key == "retries" else 1
+        if number < least:
+            raise UsageError(f"{source}: {key} must be at least {least}")
         return number
     if isinstance(current, float):
         try:

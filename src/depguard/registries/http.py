@@ -29,6 +29,8 @@ USER_AGENT = f"depguard/{__version__} (supply-chain gate; +https://github.com/de
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 60.0
+ANSWER_LIMIT = 60.0
+"""Longest one answer may take in all (at least four read timeouts), within the run's budget."""
 
 
 class RegistryError(Exception):
@@ -115,10 +117,17 @@ class HttpClient:
             if self.remaining() <= 0:
                 raise RegistryError(f"time budget exhausted ({last_error})")
             retry_after: float | None = None
+            # The timeout bounds each read; this bounds the whole answer, so a server that
+            # trickles a byte at a time cannot hold the run.
+            limit = min(max(ANSWER_LIMIT, 4 * self.timeout), max(0.1, self.remaining()))
             try:
-                response = await self._get_following(
-                    url, max_bytes=max_bytes, accept=accept, headers=headers
+                response = await asyncio.wait_for(
+                    self._get_following(url, max_bytes=max_bytes, accept=accept, headers=headers),
+                    timeout=limit,
                 )
+            except asyncio.TimeoutError:
+                last_error = f"no complete answer within {limit:.0f} s"
+                retry_after = None
             except _Retryable as exc:
                 last_error = str(exc)
                 retry_after = exc.retry_after
