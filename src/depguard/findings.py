@@ -80,8 +80,8 @@ STDLIB_NAME = _t(
     M,
     45,
     "Manifest requests a standard-library module",
-    """The name is a module of the Python standard library. Installing it from the index fetches
-    an unrelated (possibly malicious) package; remove the line.""",
+    """The name is a module of the Python standard library (or a Node.js built-in). Installing
+    it from the index fetches an unrelated (possibly malicious) package; remove the line.""",
 )
 RECENTLY_CREATED = _t(
     "recently-created",
