@@ -7,8 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from depguard import allowlist as allowlists
-from depguard import lookalike_store
 from depguard.cache import MetadataCache
 from depguard.config import Settings
 from depguard.model import (
@@ -23,9 +21,7 @@ from depguard.model import (
     Report,
 )
 from depguard.names import is_valid, normalize
-from depguard.policy import judge
 from depguard.registries.service import Gathered, Progress, RegistryService
-from depguard.signals import Context, evaluate
 from depguard.sources import SourceResult
 from depguard.sources.collect import ReadContext, collect
 from depguard.sources.requirements import IncludePolicy
@@ -120,12 +116,10 @@ def judge_packages(
     notices: Sequence[str] = (),
 ) -> Report:
     now = now or utcnow()
-    team = allowlists.load(allowlists.discover(Path(settings.root), settings.allowlist))
     cache = MetadataCache(
         Path(settings.cache_dir) if settings.cache_dir else None,
         enabled=settings.use_cache,
     )
-    lookalike_store.use(cache.directory if settings.use_cache else None)
     shadows = alias_packages(packages)
     try:
         gathered = RegistryService(settings, cache, now=now).gather(
@@ -135,6 +129,15 @@ def judge_packages(
         )
     finally:
         cache.close()
+    # Judging needs none of this before the registry has been asked: imported late, so the
+    # first requests go out sooner.
+    from depguard import allowlist as allowlists
+    from depguard import lookalike_store
+    from depguard.policy import judge
+    from depguard.signals import Context, evaluate
+
+    team = allowlists.load(allowlists.discover(Path(settings.root), settings.allowlist))
+    lookalike_store.use(cache.directory if settings.use_cache else None)
     context = Context(
         now=now,
         thresholds=settings.thresholds,

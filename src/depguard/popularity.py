@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from depguard.model import Ecosystem
+from depguard.model import Downloads, Ecosystem
 from depguard.names import normalize
 
 _FILES = {Ecosystem.PYPI: "pypi-popular.tsv", Ecosystem.NPM: "npm-popular.tsv"}
@@ -78,3 +78,17 @@ def parse_snapshot(ecosystem: Ecosystem, text: str) -> Snapshot:
         if key not in entries:
             entries[key] = (name, rank, downloads)
     return Snapshot(ecosystem, date, entries)
+
+
+def from_snapshot(ecosystem: Ecosystem, normalized: str) -> Downloads | None:
+    """The bundled snapshot's figure, if the package is in it."""
+    snap = snapshot(ecosystem)
+    entry = snap.get(normalized)
+    if entry is None:
+        return None
+    return Downloads(entry.downloads, snap.source, entry.rank)
+
+
+def absent_from_snapshot(ecosystem: Ecosystem) -> Downloads:
+    """What the snapshot says of a package it does not list: below its floor, count unknown."""
+    return Downloads(None, f"not in {snapshot(ecosystem).source}")

@@ -1,4 +1,5 @@
-"""Recent download counts: the live API when reachable, else the bundled snapshot, else unknown.
+"""Live download-count APIs (pypistats, npm downloads); the bundled snapshot is the fallback (see
+:mod:`depguard.popularity`).
 
 Unknown stays unknown (``None``): it is never shown or scored as zero.
 """
@@ -9,25 +10,9 @@ import json
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from depguard.model import Downloads, Ecosystem
-from depguard.popularity import snapshot
 from depguard.registries.http import HttpClient, RegistryError
 
 MAX_BYTES = 1024 * 1024
-
-
-def from_snapshot(ecosystem: Ecosystem, normalized: str) -> Downloads | None:
-    """The bundled snapshot's figure, if the package is in it."""
-    snap = snapshot(ecosystem)
-    entry = snap.get(normalized)
-    if entry is None:
-        return None
-    return Downloads(entry.downloads, snap.source, entry.rank)
-
-
-def absent_from_snapshot(ecosystem: Ecosystem) -> Downloads:
-    """What the snapshot says of a package it does not list: below its floor, count unknown."""
-    return Downloads(None, f"not in {snapshot(ecosystem).source}")
 
 
 class PyPIStats:

@@ -26,7 +26,7 @@ from depguard.model import (
 )
 from depguard.names import is_valid
 from depguard.npmrc import registry_for
-from depguard.registries.downloads import absent_from_snapshot, from_snapshot
+from depguard.popularity import absent_from_snapshot, from_snapshot
 from depguard.timeutil import utcnow
 
 Key = tuple[Ecosystem, str]
