@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from depguard.errors import ManifestError
 from depguard.model import Dependency, Ecosystem, Location, Origin
 from depguard.names import is_valid
 from depguard.sources import SourceResult
 from depguard.sources.npm_project import NpmProjects, PathAliases
-from depguard.sources.reading import read_text
+from depguard.sources.reading import read_into
 
 _CODE = re.compile(r"//|/\*|['\"`/]")
 _CODE_IN_TEMPLATE = re.compile(r"//|/\*|['\"`/{}]")
@@ -266,12 +265,9 @@ def package_of(specifier: str) -> str | None:
 
 def parse_file(path: Path, display: str, projects: NpmProjects, root: Path | None) -> SourceResult:
     result = SourceResult()
-    try:
-        text = read_text(path)
-    except ManifestError as exc:
-        result.error(display, exc.line, exc.message)
+    text = read_into(path, display, result)
+    if text is None:
         return result
-    result.files.append(display)
     tree = root or path.parent
     result.dependencies.extend(
         dependencies(

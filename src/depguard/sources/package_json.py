@@ -21,7 +21,7 @@ from depguard.names import is_valid
 from depguard.sources import SourceResult, display_path, npm_spec
 from depguard.sources import json_lines as jl
 from depguard.sources.npm_project import DEPENDENCY_SECTIONS, NpmProjects, workspace_patterns
-from depguard.sources.reading import read_text
+from depguard.sources.reading import read_into
 
 SECTIONS = DEPENDENCY_SECTIONS
 BUNDLE_KEYS = ("bundleDependencies", "bundledDependencies")
@@ -34,12 +34,9 @@ def parse_file(path: Path, display: str, projects: NpmProjects, root: Path | Non
     if key in projects.read:
         return result  # already read as a workspace member
     projects.read.add(key)
-    try:
-        text = read_text(path)
-    except ManifestError as exc:
-        result.error(display, exc.line, exc.message)
+    text = read_into(path, display, result)
+    if text is None:
         return result
-    result.files.append(display)
     result.extend(parse_text(text, display, path, projects, root or path.parent))
     return result
 

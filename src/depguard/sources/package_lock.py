@@ -21,7 +21,7 @@ from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
 from depguard.names import is_valid
 from depguard.sources import SourceResult, npm_spec
 from depguard.sources import json_lines as jl
-from depguard.sources.reading import LOCKFILE_LIMIT, read_text
+from depguard.sources.reading import LOCKFILE_LIMIT, read_into
 
 SUPPORTED = (1, 2, 3)
 MAX_NESTING = 200
@@ -30,12 +30,9 @@ _TARBALL = re.compile(r"/-/[^/]+-\d[^/]*\.tgz(?:[?#].*)?$")
 
 def parse_file(path: Path, display: str) -> SourceResult:
     result = SourceResult()
-    try:
-        text = read_text(path, LOCKFILE_LIMIT)
-    except ManifestError as exc:
-        result.error(display, exc.line, exc.message)
+    text = read_into(path, display, result, LOCKFILE_LIMIT)
+    if text is None:
         return result
-    result.files.append(display)
     try:
         document = jl.load(text)
     except ManifestError as exc:

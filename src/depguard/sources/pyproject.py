@@ -11,11 +11,10 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from depguard.errors import ManifestError
 from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
 from depguard.names import normalize
 from depguard.sources import SourceResult
-from depguard.sources.reading import read_text
+from depguard.sources.reading import read_into
 from depguard.sources.requirements import IncludePolicy
 from depguard.sources.requirements import parse_file as parse_requirements_file
 
@@ -24,12 +23,9 @@ MAX_GROUP_DEPTH = 50
 
 def parse_file(path: Path, display: str, policy: IncludePolicy) -> SourceResult:
     result = SourceResult()
-    try:
-        text = read_text(path)
-    except ManifestError as exc:
-        result.error(display, exc.line, exc.message)
+    text = read_into(path, display, result)
+    if text is None:
         return result
-    result.files.append(display)
     result.extend(parse_text(text, display, path.parent, policy))
     return result
 

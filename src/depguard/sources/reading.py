@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depguard.errors import ManifestError
+
+if TYPE_CHECKING:
+    from depguard.sources import SourceResult
 
 MANIFEST_LIMIT = 8 * 1024 * 1024
 """Largest manifest read (bytes). A 100,000-line requirements file is about 2 MB."""
@@ -52,3 +56,17 @@ def decode(data: bytes) -> str:
         raise ManifestError(
             f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
         ) from None
+
+
+def read_into(
+    path: Path, display: str, result: SourceResult, limit: int = MANIFEST_LIMIT
+) -> str | None:
+    """The file's text, noting the file in ``result``; or None, with the reason recorded there
+    as an input error (with its line where there is one)."""
+    try:
+        text = read_text(path, limit)
+    except ManifestError as exc:
+        result.error(display, exc.line, exc.message)
+        return None
+    result.files.append(display)
+    return text

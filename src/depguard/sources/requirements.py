@@ -14,11 +14,10 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from depguard.errors import ManifestError
 from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
 from depguard.names import normalize
 from depguard.sources import SourceResult, display_path
-from depguard.sources.reading import LINE_LIMIT, read_text
+from depguard.sources.reading import LINE_LIMIT, read_into
 
 MAX_INCLUDE_DEPTH = 10
 """How deep ``-r``/``-c`` includes are followed before the include is refused."""
@@ -50,12 +49,9 @@ def parse_file(
     if resolved in policy.visited:
         return result
     policy.visited.add(resolved)
-    try:
-        text = read_text(path)
-    except ManifestError as exc:
-        result.error(display, exc.line, exc.message)
+    text = read_into(path, display, result)
+    if text is None:
         return result
-    result.files.append(display)
     result.extend(
         parse_text(text, display, path.parent, policy, constraint=constraint, depth=depth)
     )
