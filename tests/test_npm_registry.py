@@ -303,3 +303,13 @@ def test_bulk_downloads_hold_at_most_128_names(registry: RegistryServer) -> None
         if r.startswith("/npm-downloads/point/last-month/")
     )
     assert asked == [1, 2, 128]
+
+
+def test_a_package_with_no_versions_left_is_blocked(depguard, workdir: Path) -> None:
+    # Recorded from the mirror: an unpublished (or taken-down) name keeps an empty document.
+    write(workdir / "package.json", '{"dependencies": {"lodahs": "^4.17.0"}}')
+    result = depguard("check", "package.json", "-f", "json")
+    package = result.package("lodahs")
+    assert package["verdict"] == "block" and result.code == 1
+    quarantined = next(f for f in package["findings"] if f["id"] == "quarantined")
+    assert "no versions left" in quarantined["message"]

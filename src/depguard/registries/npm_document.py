@@ -243,6 +243,16 @@ def _build(document: Mapping[str, Any], facts: VersionFacts, requested: str) -> 
     ):
         status = "quarantined"
         reason = "npm replaced the package with a security holding package (malicious code)"
+    elif not facts.versions:
+        # Every version is gone (unpublished, or removed by the registry, which is how npm
+        # takes malware down): nothing can be installed, and the name may be taken again.
+        status = "quarantined"
+        unpublished = times.get("unpublished")
+        reason = (
+            "unpublished: the package has no versions left"
+            if isinstance(unpublished, Mapping) or not times
+            else "the package has no versions left"
+        )
     return PackageInfo(
         ecosystem=Ecosystem.NPM,
         name=requested,
