@@ -40,3 +40,14 @@ def modules(version: str | None = None) -> frozenset[str]:
             f"no standard-library list for Python {version}; known: {', '.join(known_versions())}"
         )
     return table[version]
+
+
+@functools.cache
+def python2_only() -> frozenset[str]:
+    """Modules only Python 2 had (``urllib2``, ``cPickle``, ``thread``). Python 3 code imports
+    them only in compatibility shims (``try: import x except ImportError: import urllib2``);
+    they are not packages to install."""
+    table = _bundled()
+    old = table.get("2.7", frozenset())
+    newer = frozenset().union(*(names for version, names in table.items() if version != "2.7"))
+    return old - newer

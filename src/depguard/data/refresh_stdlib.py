@@ -1,4 +1,5 @@
-"""Rebuild stdlib-modules.tsv: the top-level standard-library module names of each Python.
+"""Rebuild stdlib-modules.tsv: the top-level standard-library module names of each Python
+(Python 2.7 too: compatibility shims import its modules, which are not PyPI packages).
 
     python -m depguard.data.refresh_stdlib /usr/bin/python3.10 /usr/bin/python3.13 ...
 
@@ -23,7 +24,7 @@ if names is None:
     found = set(sys.builtin_module_names)
     for path in (stdlib, os.path.join(stdlib, "lib-dynload")):
         for info in pkgutil.iter_modules([path]):
-            found.add(info.name)
+            found.add(info[1])  # a tuple on Python 2
     names = {n for n in found if n not in ("site-packages", "dist-packages")}
 print("%d.%d" % sys.version_info[:2])
 print("\n".join(sorted(names)))
@@ -33,7 +34,7 @@ print("\n".join(sorted(names)))
 def probe(interpreter: str) -> tuple[str, set[str]]:
     # The interpreters are the maintainer's own, named on the command line.
     output = subprocess.run(  # noqa: S603
-        [interpreter, "-I", "-c", PROBE], capture_output=True, text=True, check=True
+        [interpreter, "-E", "-s", "-c", PROBE], capture_output=True, text=True, check=True
     ).stdout.split()
     return output[0], set(output[1:])
 

@@ -139,7 +139,10 @@ def _read_code(
     declared = [d.name for d in manifests.dependencies if d.ecosystem is Ecosystem.PYPI]
     result.dependencies.extend(
         imports.resolve(
-            scans, declared=declared, local=local, stdlib=stdlib.modules(context.python_version)
+            scans,
+            declared=declared,
+            local=local,
+            stdlib=stdlib.modules(context.python_version) | stdlib.python2_only(),
         )
     )
     return result

@@ -121,8 +121,9 @@ def provider(ref: ImportRef, declared: set[str]) -> Resolution:
         candidates.extend((name, "installed") for name in _installed().get(ref.top, ()))
     # The guess: the top-level name, or for a namespace package the dotted path
     # (google.cloud.foo -> google-cloud-foo), as such distributions are named.
-    guess = "-".join(ref.module.split(".")) if namespace else ref.top
-    candidates.append((guess.replace("_", "-"), "guess"))
+    # A leading underscore marks a private (often compiled) module: `_billiard` is billiard's.
+    guess = "-".join(ref.module.split(".")) if namespace else ref.top.strip("_") or ref.top
+    candidates.append((guess.replace("_", "-").strip("-") or guess, "guess"))
     for name, source in candidates:
         if normalize(Ecosystem.PYPI, name) in declared:
             return Resolution(name, "declared" if source == "guess" else source)
@@ -131,11 +132,22 @@ def provider(ref: ImportRef, declared: set[str]) -> Resolution:
 
 
 def _alias(ref: ImportRef, distribution: str) -> str | None:
+    """The import name, when it differs from the distribution's. Inside a namespace package
+    (``azure.core``) the top-level name (``azure``) says nothing about the distribution, so the
+    dotted module is the alias."""
+    from depguard import import_names
+
+    wanted = normalize(Ecosystem.PYPI, distribution)
     top = ref.top
-    if normalize(Ecosystem.PYPI, top) == normalize(Ecosystem.PYPI, distribution):
+    if normalize(Ecosystem.PYPI, top) == wanted:
         return None
-    if normalize(Ecosystem.PYPI, ref.module) == normalize(Ecosystem.PYPI, distribution):
-        return None
+    if import_names.is_namespace(top):
+        parts = ref.module.split(".")
+        dotted = [f"{ref.module}.{name}" for name in ref.names]
+        dotted += [".".join(parts[:depth]) for depth in range(len(parts), 1, -1)]
+        if any(normalize(Ecosystem.PYPI, name) == wanted for name in dotted):
+            return None
+        return ".".join(parts[:2]) if len(parts) > 1 else top
     return top
 
 

@@ -4,7 +4,8 @@ Nothing is imported or run: files are parsed, never executed. Found are ``import
 ``from a.b import c`` (at any depth: in functions, classes, ``if TYPE_CHECKING:`` blocks), and
 ``importlib.import_module("literal")`` / ``__import__("literal")``. Relative imports are local
 and are not reported. An import inside ``try:`` whose handlers catch ``ImportError`` (or
-``ModuleNotFoundError``, ``Exception``, ``BaseException``, or everything) is marked guarded.
+``ModuleNotFoundError``, ``Exception``, ``BaseException``, or everything) is marked guarded, and
+so is the fallback import inside such a handler.
 """
 
 from __future__ import annotations
@@ -188,7 +189,11 @@ class _Visitor:
                     node = cast(ast.Try, statement)  # Try and TryStar share these fields
                     inner = guarded or any(_catches_import_error(h) for h in node.handlers)
                     stack.append((node.body, inner))
-                    stack.extend((h.body, guarded) for h in node.handlers)
+                    # A handler's import is the fallback of the guarded one (try: import ujson
+                    # except ImportError: import json): optional in the same way.
+                    stack.extend(
+                        (h.body, guarded or _catches_import_error(h)) for h in node.handlers
+                    )
                     stack.append((node.orelse, guarded))
                     stack.append((node.finalbody, guarded))
                 elif not isinstance(statement, _SIMPLE_STATEMENTS):
