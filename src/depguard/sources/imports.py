@@ -28,6 +28,9 @@ from depguard.sources.python_code import FileImports
 from depguard.sources.python_imports import ImportRef
 
 SOURCE_ROOTS = ("", "src", "lib", "python", "python-src")
+NOT_DISTRIBUTIONS = frozenset({"_typeshed"})
+"""Importable names no distribution provides: ``_typeshed`` exists only in type checkers'
+standard-library stubs (``if TYPE_CHECKING: from _typeshed import ...``)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def resolve(
     for scan in scans:
         for ref in scan.refs:
             top = ref.top
-            if top in stdlib or top in local or top.startswith("__"):
+            if top in stdlib or top in local or top in NOT_DISTRIBUTIONS or top.startswith("__"):
                 continue
             known = resolved.get((ref.module, ref.names))
             if known is None:  # the same import recurs across a tree: resolve it once
