@@ -7,6 +7,7 @@ and the input errors met on the way (reported as ``parse-error``; the rest is st
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +15,17 @@ from depguard.model import Dependency, InputError
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would write it: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
-    except (ValueError, OSError):
-        return path.as_posix()
+    """A path as the user would write it: relative to the working directory when inside it.
+
+    Lexical only (no symlink resolution, so no system calls): it is called for every file of
+    a tree."""
+    cwd = os.getcwd()  # noqa: PTH109 - plain strings: lexical and fast
+    absolute = os.path.normpath(os.path.join(cwd, os.fspath(path)))  # noqa: PTH118
+    if absolute == cwd:
+        return "."
+    if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(absolute[len(cwd.rstrip(os.sep)) + 1 :]).as_posix()
+    return Path(absolute).as_posix() if path.is_absolute() else path.as_posix()
 
 
 @dataclass
