@@ -7,7 +7,9 @@ The tree is built from real Python files: the sources installed in this environm
 the requested number of files. Two figures are printed: the source-reading phase alone (walk,
 parse, resolve imports), and the whole `depguard check --offline` process on that tree.
 
-Target (issue 4): under 3 s for 5,000 files.
+Target (issue 4): under 3 s for 5,000 files. What each file imports is remembered by content
+(SHA-256) in the cache directory, so an unchanged tree (or the unchanged files on the other side
+of `--diff`) is not parsed again; both figures are printed.
 """
 
 from __future__ import annotations
@@ -50,25 +52,35 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
 
+    from depguard.cache import MetadataCache
     from depguard.sources.collect import ReadContext, collect
     from depguard.sources.requirements import IncludePolicy
 
     work = Path(tempfile.mkdtemp(prefix="depguard-imports-"))
+    tree = work / "tree"
     try:
-        size = build_tree(work, options.files)
-        phase: list[float] = []
-        for _ in range(options.runs):
+        size = build_tree(tree, options.files)
+
+        def phase(cache: MetadataCache | None) -> tuple[float, int]:
             started = time.perf_counter()
-            result = collect([str(work)], ReadContext(includes=IncludePolicy(root=work)))
-            phase.append(time.perf_counter() - started)
-        imports = len(result.dependencies)
+            result = collect(
+                [str(tree)], ReadContext(includes=IncludePolicy(root=tree), cache=cache)
+            )
+            if cache is not None:
+                cache.close()
+            return time.perf_counter() - started, len(result.dependencies)
+
+        cold = [phase(None) for _ in range(options.runs)]
+        first, _ = phase(MetadataCache(work / "phase-cache"))  # fills the cache
+        warm = [phase(MetadataCache(work / "phase-cache")) for _ in range(options.runs)]
+        imports = cold[0][1]
         depguard = shutil.which("depguard") or str(Path(sys.executable).parent / "depguard")
-        env = {**os.environ, "DEPGUARD_CACHE_DIR": str(work / ".cache"), "NO_COLOR": "1"}
+        env = {**os.environ, "DEPGUARD_CACHE_DIR": str(work / "cli-cache"), "NO_COLOR": "1"}
         whole: list[float] = []
-        for _ in range(options.runs):
+        for _ in range(options.runs + 1):
             started = time.perf_counter()
             subprocess.run(
-                [depguard, "check", str(work), "--offline", "--format", "json"],
+                [depguard, "check", str(tree), "--offline", "--format", "json"],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -77,13 +89,18 @@ def main() -> None:
             whole.append(time.perf_counter() - started)
         print(
             f"import scan of {options.files} files ({size / 1e6:.0f} MB of real Python), "
-            f"{os.cpu_count()} cores"
+            f"{os.cpu_count()} cores, {imports} third-party import references"
         )
         print(
-            f"  source phase (walk, parse, resolve): best {min(phase):.2f} s, "
-            f"{imports} third-party import references"
+            f"  source phase (walk, parse, resolve), nothing cached: "
+            f"best {min(t for t, _ in cold):.2f} s"
         )
-        print(f"  whole `depguard check --offline` process: best {min(whole):.2f} s")
+        print(f"  source phase, filling the scan cache: {first:.2f} s")
+        print(f"  source phase, unchanged tree (scan cache): best {min(t for t, _ in warm):.2f} s")
+        print(
+            f"  whole `depguard check --offline`: first run {whole[0]:.2f} s, "
+            f"then best {min(whole[1:]):.2f} s"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -52,13 +52,24 @@ def group(dependencies: Sequence[Dependency]) -> list[Package]:
 
 def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
     root = Path(settings.root)
+    cache = open_cache(settings)
     context = ReadContext(
         includes=IncludePolicy(root=root, allow_outside=settings.allow_outside_includes),
         excludes=settings.exclude,
         imports=settings.imports,
         python_version=settings.python_version,
+        cache=cache,
     )
-    return collect(options.paths, context, stdin=options.stdin)
+    try:
+        return collect(options.paths, context, stdin=options.stdin)
+    finally:
+        cache.close()
+
+
+def open_cache(settings: Settings) -> MetadataCache:
+    return MetadataCache(
+        Path(settings.cache_dir) if settings.cache_dir else None, enabled=settings.use_cache
+    )
 
 
 def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = None) -> Report:
@@ -116,10 +127,7 @@ def judge_packages(
     notices: Sequence[str] = (),
 ) -> Report:
     now = now or utcnow()
-    cache = MetadataCache(
-        Path(settings.cache_dir) if settings.cache_dir else None,
-        enabled=settings.use_cache,
-    )
+    cache = open_cache(settings)
     shadows = alias_packages(packages)
     try:
         gathered = RegistryService(settings, cache, now=now).gather(

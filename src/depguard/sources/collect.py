@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from depguard.cache import MetadataCache
 from depguard.errors import UsageError
 from depguard.model import Ecosystem
 from depguard.sources import SourceResult, display_path, imports, pyproject, requirements
@@ -25,6 +26,8 @@ class ReadContext:
     python_version: str | None = None
     """The target Python for the standard-library list (default: the running one)."""
     npm: NpmProjects = field(default_factory=NpmProjects)
+    cache: MetadataCache | None = None
+    """Where what each source file imports is remembered (by content)."""
 
     def __post_init__(self) -> None:
         self.npm.excludes = self.excludes
@@ -131,7 +134,7 @@ def _read_code(
     from depguard.sources.python_code import scan_files
 
     unique = list(dict.fromkeys(files))
-    scans = scan_files([(path, display_path(path)) for path in unique])
+    scans = scan_files([(path, display_path(path)) for path in unique], context.cache)
     result = SourceResult()
     for scan in scans:
         result.files.append(scan.path)

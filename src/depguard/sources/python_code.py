@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depguard.errors import ManifestError
 from depguard.model import InputError
@@ -22,6 +23,9 @@ from depguard.sources.python_imports import (
     scan_notebook,
     scan_source,
 )
+
+if TYPE_CHECKING:
+    from depguard.cache import MetadataCache
 
 POOL_THRESHOLD = 150
 """Below this many files, parsing in this process is faster than starting workers."""
@@ -69,8 +73,40 @@ def _scan_batch(batch: Sequence[tuple[str, str]]) -> list[FileImports]:
             gc.enable()
 
 
-def scan_files(items: Sequence[tuple[Path, str]]) -> list[FileImports]:
-    """Scan (path, display) pairs, in parallel when there are many; results keep the order."""
+def scan_files(
+    items: Sequence[tuple[Path, str]], cache: MetadataCache | None = None
+) -> list[FileImports]:
+    """Scan (path, display) pairs; results keep the order. Files whose bytes were scanned
+    before come from ``cache``; the others are parsed, in parallel when there are many."""
+    if cache is None or not cache.enabled:
+        return _parse_files(items)
+    from depguard.sources import scan_cache
+
+    results: dict[int, FileImports] = {}
+    misses: list[tuple[int, Path, str, str]] = []
+    for index, (path, display) in enumerate(items):
+        try:
+            if path.stat().st_size > SOURCE_LIMIT:
+                raise OSError  # scan_file says why
+            data = path.read_bytes()
+        except OSError:
+            misses.append((index, path, display, ""))
+            continue
+        cache_key = scan_cache.key(data, path.suffix)
+        hit = scan_cache.load(cache, cache_key, display)
+        if hit is None:
+            misses.append((index, path, display, cache_key))
+        else:
+            results[index] = hit
+    parsed = _parse_files([(path, display) for _, path, display, _ in misses])
+    for (index, _, _, cache_key), scan in zip(misses, parsed, strict=True):
+        results[index] = scan
+        if cache_key:
+            scan_cache.store(cache, cache_key, scan)
+    return [results[index] for index in range(len(items))]
+
+
+def _parse_files(items: Sequence[tuple[Path, str]]) -> list[FileImports]:
     pairs = [(str(path), display) for path, display in items]
     workers = min(os.cpu_count() or 1, 8)
     if len(pairs) < POOL_THRESHOLD or workers < 2:
