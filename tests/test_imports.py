@@ -279,7 +279,9 @@ def test_import_name_registered_by_someone_else(depguard, registry, workdir: Pat
 
 
 def test_python2_fallbacks_and_private_modules(depguard, workdir: Path) -> None:
-    write(workdir / "compat.py", """\
+    write(
+        workdir / "compat.py",
+        """\
 try:
     from urllib.parse import urlparse
 except ImportError:
@@ -292,7 +294,8 @@ try:
     from _made_up_speedups import fast
 except ImportError:
     fast = None
-""")
+""",
+    )
     found = packages(depguard("check", ".", "--offline", "-f", "json"))
     assert set(found) == {"made-up-speedups"}  # leading underscore dropped from the guess
     assert found["made-up-speedups"]["verdict"] == "allow"  # guarded and unknown offline
