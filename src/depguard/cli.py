@@ -808,7 +808,8 @@ def allowlist_check(
     kinds = [p.problem.split(":")[0].split(" on ")[0].split(" of ")[0] for p in problems]
     counts = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds)) or "no problems"
     mark = "✗" if failed else "✓"
-    typer.echo(f"{mark} {len(team.entries)} allowlist entries checked: {counts}")
+    entries = "entry" if len(team.entries) == 1 else "entries"
+    typer.echo(f"{mark} {len(team.entries)} allowlist {entries} checked: {counts}")
     raise typer.Exit(1 if failed else 0)
 
 
