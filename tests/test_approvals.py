@@ -192,4 +192,4 @@ def test_allowlist_check_clean(depguard, workdir: Path) -> None:
     write(workdir / "requirements.txt", "six\n")
     result = depguard("allowlist", "check")
     assert result.code == 0, result.out
-    assert result.out.strip() == "✓ 1 allowlist entries checked: no problems"
+    assert result.out.strip() == "✓ 1 allowlist entry checked: no problems"
