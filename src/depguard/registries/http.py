@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
 import ssl
 import time
 from collections.abc import Mapping
@@ -201,6 +202,8 @@ class HttpClient:
             except httpx.ConnectError as exc:
                 if _is_tls_failure(exc):
                     raise RegistryError(f"TLS verification failed: {_first_line(exc)}") from None
+                if _caused_by(exc, socket.gaierror):  # no such host: asking again will not help
+                    raise RegistryError(f"cannot resolve the host: {_first_line(exc)}") from None
                 raise _Retryable(f"cannot connect: {_first_line(exc)}") from None
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 raise _Retryable(f"connection broken: {_first_line(exc)}") from None
@@ -265,6 +268,15 @@ def _same_origin(a: str, b: str) -> bool:
         second.hostname,
         second.port,
     )
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _is_tls_failure(exc: BaseException) -> bool:
