@@ -94,7 +94,7 @@ def collect(
     code = CODE_KINDS if context.imports else ()
     result = SourceResult()
     code_files: list[Path] = []
-    local: set[str] = set()
+    trees: list[tuple[Path, list[Path]]] = []  # where local modules are looked for
     for raw in paths:
         if raw == "-":
             if stdin is None:
@@ -112,29 +112,40 @@ def collect(
                 else:
                     result.extend(_parse(found.path, found.kind, context))
             code_files.extend(found_code)
-            local |= imports.local_modules(path, found_code)
+            trees.append((path, found_code))
         elif path.is_file() or path.is_symlink():
             kind = classify(path)
             if kind in CODE_KINDS:
                 code_files.append(path)
-                local |= imports.local_modules(path.parent, _neighbours(path.parent))
+                trees.append((path.parent, _neighbours(path.parent)))
             else:
                 result.extend(_parse(path, explicit_kind(path), context))
         else:
             raise UsageError(f"no such file or directory: {raw}")
     if code_files:
-        result.extend(_read_code(code_files, result, frozenset(local), context))
+        result.extend(_read_code(code_files, result, trees, context))
     return result
 
 
 def _read_code(
-    files: list[Path], manifests: SourceResult, local: frozenset[str], context: ReadContext
+    files: list[Path],
+    manifests: SourceResult,
+    trees: list[tuple[Path, list[Path]]],
+    context: ReadContext,
 ) -> SourceResult:
-    from depguard import stdlib
+    from depguard import import_names, stdlib
     from depguard.sources.python_code import scan_files
 
+    local: set[str] = set()
+
+    def meanwhile() -> None:
+        """What this process can do while the workers parse."""
+        for root, found in trees:
+            local.update(imports.local_modules(root, found))
+        import_names.load()
+
     unique = list(dict.fromkeys(files))
-    scans = scan_files([(path, display_path(path)) for path in unique], context.cache)
+    scans = scan_files([(path, display_path(path)) for path in unique], context.cache, meanwhile)
     result = SourceResult()
     for scan in scans:
         result.files.append(scan.path)
@@ -144,7 +155,7 @@ def _read_code(
         imports.resolve(
             scans,
             declared=declared,
-            local=local,
+            local=frozenset(local),
             stdlib=stdlib.modules(context.python_version) | stdlib.python2_only(),
         )
     )

@@ -15,9 +15,12 @@ with the import name as ``alias``, so it groups with the manifests' declaration 
 distribution; an import nothing declares becomes ``undeclared-import``.
 """
 
+# ruff: noqa: PTH100, PTH118, PTH119, PTH120, PTH122 - local_modules walks every path of a
+# tree with plain string operations, several times faster than pathlib there.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,21 +47,24 @@ def local_modules(root: Path, python_files: Iterable[Path]) -> frozenset[str]:
 
     A file's stem counts (scripts import their neighbours); a directory counts when it is a
     package (it has ``__init__.py``) or sits directly in a source root (the root itself,
-    ``src/``, ``lib/``, ...) with Python files inside (a namespace package).
+    ``src/``, ``lib/``, ...) with Python files inside (a namespace package). Plain string
+    operations: it runs over every file of a tree.
     """
-    top = root.absolute()
-    roots = {top / r if r else top for r in SOURCE_ROOTS}
-    files = [path.absolute() for path in python_files]
-    packages = {path.parent for path in files if path.name == "__init__.py"}
+    top = os.path.abspath(root)
+    prefix = top.rstrip(os.sep) + os.sep
+    roots = {os.path.join(top, r) if r else top for r in SOURCE_ROOTS}
+    files = [os.path.abspath(path) for path in python_files]
+    packages = {os.path.dirname(f) for f in files if os.path.basename(f) == "__init__.py"}
     names: set[str] = set()
     for path in files:
-        if path.stem != "__init__":
-            names.add(path.stem)
-        for directory in path.parents:
-            if directory == top or top not in directory.parents:
-                break
-            if directory in packages or directory.parent in roots:
-                names.add(directory.name)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem != "__init__":
+            names.add(stem)
+        directory = os.path.dirname(path)
+        while directory.startswith(prefix):
+            if directory in packages or os.path.dirname(directory) in roots:
+                names.add(os.path.basename(directory))
+            directory = os.path.dirname(directory)
     return frozenset(name for name in names if name.isidentifier())
 
 

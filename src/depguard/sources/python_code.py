@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,12 +74,15 @@ def _scan_batch(batch: Sequence[tuple[str, str]]) -> list[FileImports]:
 
 
 def scan_files(
-    items: Sequence[tuple[Path, str]], cache: MetadataCache | None = None
+    items: Sequence[tuple[Path, str]],
+    cache: MetadataCache | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[FileImports]:
     """Scan (path, display) pairs; results keep the order. Files whose bytes were scanned
-    before come from ``cache``; the others are parsed, in parallel when there are many."""
+    before come from ``cache``; the others are parsed, in parallel when there are many.
+    ``meanwhile`` is called once, while worker processes parse (if any)."""
     if cache is None or not cache.enabled:
-        return _parse_files(items)
+        return _parse_files(items, meanwhile)
     from depguard.sources import scan_cache
 
     results: dict[int, FileImports] = {}
@@ -98,7 +101,7 @@ def scan_files(
             misses.append((index, path, display, cache_key))
         else:
             results[index] = hit
-    parsed = _parse_files([(path, display) for _, path, display, _ in misses])
+    parsed = _parse_files([(path, display) for _, path, display, _ in misses], meanwhile)
     for (index, _, _, cache_key), scan in zip(misses, parsed, strict=True):
         results[index] = scan
         if cache_key:
@@ -106,10 +109,14 @@ def scan_files(
     return [results[index] for index in range(len(items))]
 
 
-def _parse_files(items: Sequence[tuple[Path, str]]) -> list[FileImports]:
+def _parse_files(
+    items: Sequence[tuple[Path, str]], meanwhile: Callable[[], None] | None = None
+) -> list[FileImports]:
     pairs = [(str(path), display) for path, display in items]
     workers = min(os.cpu_count() or 1, 8)
     if len(pairs) < POOL_THRESHOLD or workers < 2:
+        if meanwhile is not None:
+            meanwhile()
         return _scan_batch(pairs)
     batches = [pairs[i : i + BATCH] for i in range(0, len(pairs), BATCH)]
     try:
@@ -119,7 +126,13 @@ def _parse_files(items: Sequence[tuple[Path, str]]) -> list[FileImports]:
         method = "fork" if sys.platform == "linux" else "spawn"
         context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_scan_batch, batches))
+            pending = pool.map(_scan_batch, batches)  # submits every batch now
+            if meanwhile is not None:
+                meanwhile()  # this process's own work, while the workers parse
+                meanwhile = None
+            results = list(pending)
     except (OSError, RuntimeError, ImportError):
-        return _scan_batch(pairs)  # no process pool here (sandbox, frozen app): one core
+        results = [_scan_batch(pairs)]  # no process pool here (sandbox, frozen app): one core
+    if meanwhile is not None:
+        meanwhile()
     return [scan for batch in results for scan in batch]
