@@ -75,8 +75,12 @@ def scan_source(text: str, *, cell: int | None = None) -> list[ImportRef]:
         tree = ast.parse(text)
     except SyntaxError as exc:
         raise ManifestError(f"syntax error: {exc.msg}", exc.lineno) from None
-    except (ValueError, RecursionError, MemoryError) as exc:
-        raise ManifestError(f"cannot parse: {type(exc).__name__}") from None
+    except RecursionError:
+        raise ManifestError("cannot parse: nested too deeply") from None
+    except MemoryError:
+        raise ManifestError("cannot parse: too large") from None
+    except ValueError as exc:  # e.g. a NUL byte in the source
+        raise ManifestError(f"cannot parse: {str(exc)[:100]}") from None
     dynamic: list[int] = []
     if "import_module" in text or "__import__" in text:
         pattern = _DYNAMIC
