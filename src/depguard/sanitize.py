@@ -49,8 +49,3 @@ def clean(text: object, limit: int | None = DEFAULT_LIMIT, *, multiline: bool = 
     if limit is not None and len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
     return value
-
-
-def has_unsafe(text: str) -> bool:
-    """True when ``text`` carries anything ``clean`` would remove (escapes, controls, bidi)."""
-    return bool(_ANSI.search(text) or _CONTROL.search(text.replace("\n", "")) or _BIDI.search(text))
