@@ -142,7 +142,8 @@ def test_check_lockfile_with_unexpected_registry(
     lock = {
         "lockfileVersion": 3,
         "packages": {
-            "": {"name": "app"},
+            "": {"name": "app", "dependencies": {"left-pad": "^1", "x": "^1"}},
+            "node_modules/x": {"version": "1.0.0", "dependencies": {"ms": "^2"}, "link": True},
             "node_modules/left-pad": {
                 "version": "1.3.0",
                 "resolved": f"{registry.npm_registry}/left-pad/-/left-pad-1.3.0.tgz",
@@ -165,7 +166,14 @@ def test_check_lockfile_with_unexpected_registry(
     assert result.ids("is-number") == ["unexpected-registry"]
     finding = result.package("is-number")["findings"][0]
     assert finding["resolved"].startswith("https://evil.example/")
-    assert result.package("is-number")["locations"][0]["line"] == 15
+    line = result.package("is-number")["locations"][0]["line"]
+    assert (
+        '"node_modules/is-number"'
+        in (workdir / "package-lock.json").read_text().split("\n")[line - 1]
+    )
+    assert result.package("left-pad")["direct"] is True and "via" not in result.package("left-pad")
+    assert result.package("ms")["direct"] is False and result.package("ms")["via"] == ["x"]
+    assert result.package("is-number")["via"] == []  # nothing in the lock needs it
     assert "unknown-version" in result.ids("is-odd")
 
 

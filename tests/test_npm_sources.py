@@ -380,3 +380,27 @@ def test_mixed_repository_reads_both_ecosystems(tmp_path: Path) -> None:
     kinds = {(d.ecosystem.value, d.origin.value) for d in result.dependencies}
     assert {("pypi", "requirement"), ("pypi", "project"), ("npm", "package.json"),
             ("npm", "lockfile"), ("npm", "import")} <= kinds  # fmt: skip
+
+
+def test_lockfile_marks_direct_packages_and_the_chain_to_the_others(tmp_path: Path) -> None:
+    lock = {
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"dependencies": {"a": "^1"}, "devDependencies": {"@s/d": "1"}},
+            "node_modules/a": {"version": "1.0.0", "dependencies": {"b": "^2", "c": "1"}},
+            "node_modules/b": {"version": "2.0.0", "dependencies": {"c": "1"}},
+            "node_modules/a/node_modules/c": {"version": "1.0.0"},
+            "node_modules/c": {"version": "3.0.0", "dependencies": {"a": "1"}},
+            "node_modules/@s/d": {"version": "1.0.0", "dependencies": {"c": "3"}},
+            "node_modules/orphan": {"version": "1.0.0"},
+        },
+    }
+    write(tmp_path / "package-lock.json", json.dumps(lock, indent=2))
+    deps = read(tmp_path, "package-lock.json").dependencies
+    marks = {(d.name, d.version): (d.direct, d.via) for d in deps}
+    assert marks[("a", "1.0.0")] == (True, ())
+    assert marks[("@s/d", "1.0.0")] == (True, ())
+    assert marks[("b", "2.0.0")] == (False, ("a",))
+    assert marks[("c", "1.0.0")] == (False, ("a",))  # a's own nested copy
+    assert marks[("c", "3.0.0")] == (False, ("@s/d",))  # shorter than a → b
+    assert marks[("orphan", "1.0.0")] == (False, ())

@@ -148,8 +148,18 @@ class Dependency:
     version: str | None = None
     detail: str | None = None
     resolved: str | None = None
-    """Where a lockfile says the package is fetched from (npm ``resolved``), for registry
-    references only: a direct URL goes in ``url``."""
+    """Where a lockfile says the package is fetched from (npm ``resolved``; the index a Python
+    lock names), for registry references only: a direct URL goes in ``url``."""
+    indexes: tuple[str, ...] = ()
+    """Indexes or registries the project itself declares for this reference (Poetry/uv/PDM
+    sources, a Pipfile's sources): ``resolved`` under one of them is expected."""
+    direct: bool = True
+    """Named by the project itself (a manifest, the code, the command line); False for what a
+    lockfile or a resolution brings in only because another package needs it."""
+    via: tuple[str, ...] = ()
+    """For a transitive reference: the shortest chain of package names from a direct
+    dependency down to the one that needs this package (``("x", "y")`` for x → y → this),
+    where the lock or the resolution records it; empty when direct or unknown."""
 
     @property
     def is_direct(self) -> bool:
@@ -410,6 +420,19 @@ class Package:
     def from_index(self) -> bool:
         """True when at least one reference would be resolved from the package index."""
         return any(not d.is_direct for d in self.dependencies)
+
+    @property
+    def direct(self) -> bool:
+        """True when anything in the project names the package itself."""
+        return any(d.direct for d in self.dependencies)
+
+    @property
+    def via(self) -> tuple[str, ...]:
+        """For a package only brought in by others: the shortest recorded chain to it."""
+        if self.direct:
+            return ()
+        chains = [d.via for d in self.dependencies if d.via]
+        return min(chains, key=lambda c: (len(c), c)) if chains else ()
 
     @property
     def only_guarded_imports(self) -> bool:

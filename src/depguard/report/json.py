@@ -3,9 +3,10 @@
 ::
 
     {"schema": 1, "tool": {...}, "packages": [{"ecosystem", "name", "normalized", "specifier",
-      "locations": [{"path", "line"}], "verdict", "risk", "findings": [{"id", "severity",
-      "message", ...evidence}], "metadata": {"exists", "created", "latest_release", "releases",
-      "maintainers", "downloads_last_month", "downloads_source", "repository", ...}}],
+      "locations": [{"path", "line"}], "direct", "via" (transitive ones only), "verdict", "risk",
+      "findings": [{"id", "severity", "message", ...evidence}], "metadata": {"exists", "created",
+      "latest_release", "releases", "maintainers", "downloads_last_month", "downloads_source",
+      "repository", ...}}],
      "errors": [{"id": "parse-error", ...}], "notices": [...], "summary": {...}}
 """
 
@@ -110,6 +111,8 @@ def _package(p: PackageReport) -> dict[str, Any]:
             }
         ),
         "locations": [loc.to_json() for loc in package.locations],
+        "direct": package.direct,
+        **({} if package.direct else {"via": [clean(n, 214) for n in package.via]}),
         "verdict": p.verdict.value,
         "risk": p.risk,
         "reason": clean(p.reason, 500),

@@ -11,7 +11,8 @@ workspace packages are local.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from depguard import npm_semver
 from depguard.errors import ManifestError
 from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
 from depguard.names import is_valid
-from depguard.sources import SourceResult, npm_spec
+from depguard.sources import SourceResult, graph, npm_spec
 from depguard.sources import json_lines as jl
 from depguard.sources.reading import LOCKFILE_LIMIT, read_into
 
@@ -64,6 +65,7 @@ def parse_document(document: object, text: str, display: str) -> SourceResult:
             return result
         for key, entry in packages.items():
             reader.package(str(key), entry)
+        reader.mark_direct(packages)
     else:
         reader.nested(document.get("dependencies"), ("dependencies",), 0)
     return result
@@ -74,6 +76,44 @@ class _Reader:
         self.display = display
         self.lines = lines
         self.result = result
+        self.keys: list[str] = []
+        """The ``packages`` key of each dependency appended (lockfile v2/v3)."""
+
+    def mark_direct(self, packages: Mapping[str, Any]) -> None:
+        """Which entries the project (the root or a workspace folder) needs itself, and the
+        shortest chain to the others, following Node's lookup of ``node_modules`` folders."""
+
+        def needs(key: str) -> Iterator[str]:
+            entry = packages.get(key)
+            if not isinstance(entry, Mapping):
+                return
+            if entry.get("link") is True and isinstance(entry.get("resolved"), str):
+                yield entry["resolved"]
+                return
+            for section in ("dependencies", "optionalDependencies", "peerDependencies"):
+                names = entry.get(section)
+                for name in names if isinstance(names, Mapping) else ():
+                    found = _lookup(packages, key, str(name))
+                    if found is not None:
+                        yield found
+
+        projects = [k for k in packages if k == "" or "node_modules/" not in f"/{k}"]
+        roots: list[str] = []
+        for project in projects:
+            entry = packages.get(project)
+            for section in (*_SECTIONS, "devDependencies"):
+                names = entry.get(section) if isinstance(entry, Mapping) else None
+                for name in names if isinstance(names, Mapping) else ():
+                    found = _lookup(packages, project, str(name))
+                    if found is not None:
+                        roots.append(found)
+        via = graph.chains(roots, needs, _name_from_path)
+        deps = self.result.dependencies
+        start = len(deps) - len(self.keys)
+        for index, key in enumerate(self.keys):
+            chain = via.get(key)
+            direct = chain == ()
+            deps[start + index] = replace(deps[start + index], direct=direct, via=chain or ())
 
     def error(self, path: tuple[str | int, ...], message: str) -> None:
         self.result.error(self.display, self.lines.get(*path), message)
@@ -97,6 +137,7 @@ class _Reader:
         resolved = entry.get("resolved") if isinstance(entry.get("resolved"), str) else None
         version = entry.get("version") if isinstance(entry.get("version"), str) else None
         alias = installed_as if real and installed_as and real != installed_as else None
+        self.keys.append(key)
         if entry.get("link") is True:
             self.add(name, location, group, key, url=f"link:{resolved or key}", kind=UrlKind.PATH)
             return
@@ -209,6 +250,26 @@ def _source_kind(resolved: str) -> UrlKind | None:
     if lower.startswith(("http://", "https://")):
         return None if _TARBALL.search(resolved.split("#", 1)[0]) else UrlKind.URL
     return UrlKind.PATH  # file:, link: or a relative path
+
+
+_SECTIONS = ("dependencies", "optionalDependencies", "peerDependencies")
+
+
+def _lookup(packages: Mapping[str, Any], key: str, name: str) -> str | None:
+    """The entry Node would load ``name`` from when required by the package at ``key``: the
+    nearest ``node_modules/name`` in ``key`` or a folder above it."""
+    parts = key.split("/") if key else []
+    while True:
+        candidate = "/".join((*parts, "node_modules", name))
+        if candidate in packages:
+            return candidate
+        if not parts:
+            return None
+        parts.pop()
+        if len(parts) >= 2 and parts[-2] == "node_modules" and parts[-1].startswith("@"):
+            parts.pop()  # the scope folder of a scoped package
+        if parts and parts[-1] == "node_modules":
+            parts.pop()
 
 
 def _name_from_path(key: str) -> str:
