@@ -200,6 +200,14 @@ def check(
             help="Also ask the index for every package's status marker (archived, deprecated).",
         ),
     ] = False,
+    include_fixtures: Annotated[
+        bool,
+        typer.Option(
+            "--include-fixtures",
+            help="Also read test-data and fixture trees (tests/data/, fixtures/, testdata/, "
+            "...), which a directory walk skips by default.",
+        ),
+    ] = False,
     diff: Annotated[
         str | None,
         typer.Option(
@@ -241,6 +249,7 @@ def check(
         exclude=exclude,
         allow_outside_includes=allow_outside_includes,
         project_status=project_status,
+        include_fixtures=include_fixtures,
         no_imports=no_imports,
         python_version=python_version,
     )

@@ -64,6 +64,8 @@ class Settings:
     project_status: bool = False
     imports: bool = True
     python_version: str | None = None
+    include_fixtures: bool = False
+    """Read test-data and fixture trees too (skipped by default; see sources.fixture_trees)."""
     thresholds: Thresholds = field(default_factory=Thresholds)
     severity: Mapping[str, Severity] = field(default_factory=dict)
     weights: Mapping[str, int] = field(default_factory=dict)

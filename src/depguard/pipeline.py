@@ -59,6 +59,7 @@ def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
         imports=settings.imports,
         python_version=settings.python_version,
         cache=cache,
+        include_fixtures=settings.include_fixtures,
     )
     try:
         return collect(options.paths, context, stdin=options.stdin)
@@ -75,7 +76,7 @@ def open_cache(settings: Settings) -> MetadataCache:
 def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = None) -> Report:
     """Run the whole check for the given paths."""
     sources = read_sources(options, settings)
-    notices: list[str] = []
+    notices: list[str] = list(sources.notices)
     if options.diff_ref:
         sources, notice = changed_only(options, settings, sources)
         notices.append(notice)

@@ -33,11 +33,14 @@ class SourceResult:
     dependencies: list[Dependency] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """What a person should know about how the sources were read (what a walk skipped)."""
 
     def extend(self, other: SourceResult) -> None:
         self.dependencies.extend(other.dependencies)
         self.errors.extend(other.errors)
         self.files.extend(other.files)
+        self.notices.extend(other.notices)
 
     def error(self, path: str, line: int | None, message: str, text: str | None = None) -> None:
         self.errors.append(InputError(path, line, message, text))

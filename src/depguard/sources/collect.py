@@ -9,8 +9,16 @@ from pathlib import Path
 from depguard.cache import MetadataCache
 from depguard.errors import UsageError
 from depguard.model import Ecosystem
-from depguard.sources import SourceResult, display_path, imports, pyproject, requirements
+from depguard.sources import (
+    SourceResult,
+    display_path,
+    fixture_trees,
+    imports,
+    pyproject,
+    requirements,
+)
 from depguard.sources.discover import FileKind, classify, walk
+from depguard.sources.fixture_trees import Skipped
 from depguard.sources.npm_project import NpmProjects
 from depguard.sources.requirements import STDIN_LABEL, IncludePolicy
 
@@ -28,6 +36,8 @@ class ReadContext:
     npm: NpmProjects = field(default_factory=NpmProjects)
     cache: MetadataCache | None = None
     """Where what each source file imports is remembered (by content)."""
+    include_fixtures: bool = False
+    """Walk into test-data and fixture trees too (see :mod:`depguard.sources.fixture_trees`)."""
 
     def __post_init__(self) -> None:
         self.npm.excludes = self.excludes
@@ -106,13 +116,20 @@ def collect(
         path = Path(raw)
         if path.is_dir():
             found_code: list[Path] = []
-            for found in walk(path, (*wanted, *code), context.excludes):
+            skipped: list[Skipped] = []
+            rules = () if context.include_fixtures else fixture_trees.RULES
+            for found in walk(
+                path, (*wanted, *code), context.excludes, fixtures=rules, skipped=skipped
+            ):
                 if found.kind in CODE_KINDS:
                     found_code.append(found.path)
                 else:
                     result.extend(_parse(found.path, found.kind, context))
             code_files.extend(found_code)
             trees.append((path, found_code))
+            notice = fixture_trees.describe(skipped)
+            if notice:
+                result.notices.append(notice if raw == "." else f"{raw}: {notice}")
         elif path.is_file() or path.is_symlink():
             kind = classify(path)
             if kind in CODE_KINDS:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+from depguard.sources.fixture_trees import RULES, Skipped, SkipRule, rule_for
 
 
 class FileKind(str, Enum):
@@ -102,20 +104,35 @@ def walk(
     kinds: Iterable[FileKind],
     excludes: Iterable[str] = (),
     max_files: int = MAX_FILES,
+    *,
+    fixtures: Sequence[SkipRule] = RULES,
+    skipped: list[Skipped] | None = None,
 ) -> Iterator[Found]:
-    """Yield the files of the wanted kinds under ``root``, in a stable order."""
+    """Yield the files of the wanted kinds under ``root``, in a stable order.
+
+    Directories that ``fixtures`` rules match (test data, fixture trees; see
+    :mod:`depguard.sources.fixture_trees`) are not entered; each is added to ``skipped``.
+    Pass ``fixtures=()`` to read them too."""
     wanted = frozenset(kinds)
     patterns = tuple(excludes)
     real_root = root.resolve()
+    top = os.path.normpath(root)
     seen = 0
     for current, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(current)
+        relative = os.path.relpath(current, top)
+        base = () if relative == "." else Path(relative).parts
         kept = []
         for name in sorted(dirnames):
             sub = here / name
             if name in SKIP_DIRS or name.endswith(".egg-info") or _excluded(sub, root, patterns):
                 continue
             if sub.is_symlink() or is_virtualenv(sub):
+                continue
+            rule = rule_for((*base, name), fixtures) if fixtures else None
+            if rule is not None:
+                if skipped is not None:
+                    skipped.append(Skipped("/".join((*base, name)), rule))
                 continue
             kept.append(name)
         dirnames[:] = kept

