@@ -18,6 +18,12 @@ from typing import Any
 
 from depguard.errors import ManifestError
 from depguard.sources.discover import FileKind, walk
+from depguard.sources.npm_catalogs import (
+    PNPM_WORKSPACE,
+    Catalogs,
+    from_mapping,
+    read_pnpm_workspace,
+)
 from depguard.sources.reading import read_text
 
 MAX_EXTENDS = 8
@@ -61,6 +67,7 @@ class NpmProjects:
     _local: dict[Path, frozenset[str]] = field(default_factory=dict)
     _aliases: dict[Path, PathAliases] = field(default_factory=dict)
     _npm_aliases: dict[Path, dict[str, str]] = field(default_factory=dict)
+    _catalogs: dict[Path, Catalogs | None] = field(default_factory=dict)
     read: set[Path] = field(default_factory=set)
     """Manifests already parsed (followed as workspaces): the directory walk skips them."""
 
@@ -155,6 +162,41 @@ class NpmProjects:
             directory = directory.parent
         return frozenset(names)
 
+    def catalogs(self, manifest: Path) -> Catalogs | None:
+        """The catalogs of the workspace ``manifest`` belongs to: the nearest
+        ``pnpm-workspace.yaml`` above it, else the nearest ``package.json`` (itself included)
+        that declares ``catalog``/``catalogs`` (Bun). The search stops at a repository's top
+        (a folder with ``.git``)."""
+        from depguard.sources import display_path
+
+        start = directory = _resolve(manifest.parent)
+        if start in self._catalogs:
+            return self._catalogs[start]
+        found: Catalogs | None = None
+        bun: Catalogs | None = None
+        while True:
+            yaml_file = directory / PNPM_WORKSPACE
+            if yaml_file.is_file():
+                if yaml_file not in self._catalogs:  # keyed by the file: read once per run
+                    self._catalogs[yaml_file] = read_pnpm_workspace(
+                        yaml_file, display_path(yaml_file)
+                    )
+                found = self._catalogs[yaml_file]
+                if found is not None:
+                    break
+            package = directory / "package.json"
+            if bun is None and package.is_file():
+                document = self.document(package) or {}
+                bun = from_mapping(document, display_path(package))
+                workspaces = document.get("workspaces")
+                if bun is None and isinstance(workspaces, Mapping):
+                    bun = from_mapping(workspaces, display_path(package))
+            if (directory / ".git").exists() or directory == directory.parent:
+                break
+            directory = directory.parent
+        self._catalogs[start] = found = found or bun
+        return found
+
     # -- tsconfig / jsconfig ------------------------------------------------------------------
     def path_aliases(self, source: Path, root: Path) -> PathAliases:
         """The aliases of the nearest tsconfig.json or jsconfig.json above ``source``."""
@@ -192,10 +234,13 @@ def workspace_patterns(document: Mapping[str, Any]) -> list[str]:
 
 
 def _alias_target(spec: object) -> str | None:
-    if not isinstance(spec, str) or not spec.lower().startswith("npm:"):
+    from depguard.sources import npm_spec
+
+    try:
+        parsed = npm_spec.parse(spec)
+    except npm_spec.SpecError:
         return None
-    match = re.match(r"^(@[^/@\s]+/[^/@\s]+|[^/@\s]+)", spec[4:].strip())
-    return match.group(1) if match else None
+    return parsed.target if parsed.kind is npm_spec.SpecKind.ALIAS else None
 
 
 @functools.lru_cache(maxsize=256)

@@ -2,8 +2,10 @@
 
 The forms follow npm-package-arg: a semver range, a dist-tag, an ``npm:`` alias of another
 registry package, a git URL or hosted-git shorthand (``user/repo``, ``github:user/repo``), an
-http(s) tarball, a local ``file:``/``link:`` path (or a bare relative path), and the
-``workspace:`` protocol of yarn and pnpm. Nothing is fetched: this only reads the text.
+http(s) tarball, a local ``file:``/``link:`` path (or a bare relative path), the
+``workspace:`` protocol of yarn and pnpm, Yarn's ``portal:`` and ``exec:`` (local) and ``patch:``
+(the patched source), and ``jsr:`` (another registry). pnpm's ``catalog:`` is resolved by the
+package.json reader, which knows the workspace. Nothing is fetched: this only reads the text.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from depguard import npm_semver
 from depguard.model import UrlKind
@@ -72,10 +74,16 @@ def parse(raw: object) -> Spec:
     text = raw.strip()
     lower = text.lower()
     if lower.startswith("npm:"):
+        if npm_semver.is_range(text[4:].strip()) and text[4:].strip():
+            return Spec(SpecKind.RANGE, raw, range=text[4:].strip())  # Yarn: this name's range
         return _alias(raw, text[4:])
     if lower.startswith("workspace:"):
         return Spec(SpecKind.WORKSPACE, raw, url=text)
-    if lower.startswith(("file:", "link:")):
+    if lower.startswith("patch:"):
+        return _patch(raw, text)
+    if lower.startswith("jsr:"):
+        return Spec(SpecKind.URL, raw, url=text)  # another registry: nothing npm can vouch for
+    if lower.startswith(("file:", "link:", "portal:", "exec:")):
         return Spec(SpecKind.PATH, raw, url=text)
     if text.startswith(("./", "../", "/", "~/", ".\\", "..\\")) or text in (".", ".."):
         return Spec(SpecKind.PATH, raw, url=text)
@@ -95,6 +103,23 @@ def parse(raw: object) -> Spec:
     if quote(text, safe="") != text or not text:
         raise SpecError(f"not a version range, tag, URL or path: {raw!r}")
     return Spec(SpecKind.TAG, raw, range=text)
+
+
+def _patch(raw: str, text: str) -> Spec:
+    """Yarn's ``patch:<name>@<source>#<patch file>``: the package patched is still fetched from
+    its source (URL-encoded: ``patch:lodash@npm%3A4.17.21#./.yarn/patches/x.patch``), so a
+    registry source is judged as that range; any other source is local."""
+    descriptor = unquote(text[len("patch:") :].split("#", 1)[0].split("::", 1)[0]).strip()
+    match = _ALIAS.match(descriptor)
+    if match is not None and match.group(2):
+        inner = match.group(2).strip()
+        try:
+            source: Spec | None = parse(inner)
+        except SpecError:
+            source = None
+        if source is not None and source.kind in (SpecKind.RANGE, SpecKind.TAG, SpecKind.ALIAS):
+            return Spec(source.kind, raw, range=source.range, target=source.target)
+    return Spec(SpecKind.PATH, raw, url=text)
 
 
 def _alias(raw: str, rest: str) -> Spec:

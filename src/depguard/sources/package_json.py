@@ -5,13 +5,16 @@ Read: ``dependencies``, ``devDependencies``, ``optionalDependencies``, ``peerDep
 ``resolutions`` (yarn) and in ``pnpm.overrides``. Each spec form is kept apart (see
 :mod:`depguard.sources.npm_spec`): an ``npm:`` alias is reported as the real package with the
 alias recorded; git, http, ``file:`` and ``link:`` specs are direct references; workspace
-packages are local. Workspace members' own package.json files are read too.
+packages are local. ``catalog:`` and ``catalog:<name>`` specs (pnpm, Bun) are resolved to the
+catalog's spec (:mod:`depguard.sources.npm_catalogs`) and judged as that. Workspace members' own
+package.json files are read too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
 from depguard.names import is_valid
 from depguard.sources import SourceResult, display_path, npm_spec
 from depguard.sources import json_lines as jl
+from depguard.sources.npm_catalogs import DEFAULT, Catalogs, catalog_name
 from depguard.sources.npm_project import DEPENDENCY_SECTIONS, NpmProjects, workspace_patterns
 from depguard.sources.reading import read_into
 
@@ -58,6 +62,7 @@ def parse_text(
 
         return package_lock.parse_document(document, text, display)
     reader = _Reader(display, jl.KeyLines(text), result, projects.workspace_names(path, root))
+    reader.catalogs = lambda: projects.catalogs(path)
     for section, group in SECTIONS:
         reader.section(document, section, group)
     reader.bundled(document)
@@ -88,6 +93,7 @@ class _Reader:
         self.lines = lines
         self.result = result
         self.local = local
+        self.catalogs: Callable[[], Catalogs | None] = lambda: None
 
     def error(self, path: tuple[str | int, ...], message: str) -> None:
         self.result.error(self.display, self.lines.get(*path), message)
@@ -122,14 +128,38 @@ class _Reader:
             return
         if raw is None and key_range is not None:
             raw = key_range
+        via_catalog = None
+        if isinstance(raw, str) and catalog_name(raw) is not None:
+            via_catalog = raw.strip()
+            raw = self.from_catalog(name, via_catalog, line)
+            if raw is None:
+                return
         try:
             spec = npm_spec.parse(raw)
         except npm_spec.SpecError as exc:
             self.result.error(self.display, line, f"{name}: {exc}", str(raw)[:200])
             return
-        self.result.dependencies.append(
-            dependency(name, spec, Location(self.display, line), Origin.NPM, group, self.local)
-        )
+        found = dependency(name, spec, Location(self.display, line), Origin.NPM, group, self.local)
+        if via_catalog is not None:
+            found = replace(found, detail=f'"{name}": "{via_catalog}" is "{spec.raw.strip()}"')
+        self.result.dependencies.append(found)
+
+    def from_catalog(self, name: str, raw: str, line: int | None) -> str | None:
+        """The spec a ``catalog:`` reference stands for (or an error saying why there is none)."""
+        catalog = catalog_name(raw) or DEFAULT
+        catalogs = self.catalogs()
+        problem = None
+        if catalogs is None:
+            problem = "no pnpm-workspace.yaml (nor a package.json catalog) declares catalogs"
+        elif catalogs.error is not None:
+            problem = f"{catalogs.source} cannot be read: {catalogs.error}"
+        else:
+            spec = catalogs.spec(catalog, name)
+            if spec is not None:
+                return spec
+            problem = f"the {catalog!r} catalog of {catalogs.source} has no entry for {name}"
+        self.result.error(self.display, line, f"{name}: {raw!r} cannot be resolved: {problem}", raw)
+        return None
 
     def bundled(self, document: Mapping[str, Any]) -> None:
         for key in BUNDLE_KEYS:
