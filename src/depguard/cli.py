@@ -84,6 +84,16 @@ IndexOpt = Annotated[
         "--index-url", metavar="URL", help="Package index base URL (env DEPGUARD_INDEX_URL)."
     ),
 ]
+PrivateIndexOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--private-index-url",
+        metavar="URL",
+        help="Private Python index (simple API) serving the names of `private` "
+        "(env DEPGUARD_PRIVATE_INDEX_URL; credentials only from the environment, .netrc or "
+        "a keyring helper).",
+    ),
+]
 NpmRegistryOpt = Annotated[
     str | None,
     typer.Option(
@@ -170,6 +180,7 @@ def check(
     output: OutputOpt = None,
     fail_on: FailOnOpt = None,
     index_url: IndexOpt = None,
+    private_index_url: PrivateIndexOpt = None,
     npm_registry: NpmRegistryOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
@@ -264,6 +275,7 @@ def check(
 SHARED_SETTINGS = (
     "config",
     "index_url",
+    "private_index_url",
     "npm_registry",
     "cache_dir",
     "no_cache",
@@ -449,6 +461,7 @@ def review(
     output: OutputOpt = None,
     fail_on: FailOnOpt = None,
     index_url: IndexOpt = None,
+    private_index_url: PrivateIndexOpt = None,
     npm_registry: NpmRegistryOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
@@ -631,6 +644,7 @@ def approve(
         typer.Option("--force", help="Approve even when the index does not know the name."),
     ] = False,
     index_url: IndexOpt = None,
+    private_index_url: PrivateIndexOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     offline: OfflineOpt = False,

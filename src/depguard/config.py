@@ -15,6 +15,7 @@ from typing import Any
 
 from depguard import endpoints
 from depguard.errors import UsageError
+from depguard.indexes import Credentials, Index, Indexes, split_userinfo
 from depguard.model import Severity
 
 FAIL_ON = ("block", "warn", "never")
@@ -69,6 +70,13 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     severity: Mapping[str, Severity] = field(default_factory=dict)
     weights: Mapping[str, int] = field(default_factory=dict)
+    private: tuple[str, ...] = ()
+    """Name patterns of internal packages (``acme-*``, ``@acme/*``, ``pypi:acme-*``)."""
+    private_index_url: str | None = None
+    """The private Python index's simple API URL, without credentials."""
+    private_index_credentials: Credentials = field(default_factory=Credentials)
+    indexes: tuple[Index, ...] = ()
+    """``[[tool.depguard.index]]`` tables: more indexes, each with its role and names."""
     config_path: str | None = None
     root: str = "."
 
@@ -78,6 +86,8 @@ class Settings:
 
 _SIMPLE_KEYS = {f.name for f in fields(Settings)} - {
     "npm_scopes",
+    "private_index_credentials",
+    "indexes",
     "thresholds",
     "severity",
     "weights",
@@ -97,6 +107,7 @@ ENVIRONMENT = {
     "DEPGUARD_CONCURRENCY": "concurrency",
     "DEPGUARD_TIMEOUT": "timeout",
     "DEPGUARD_CA_BUNDLE": "ca_bundle",
+    "DEPGUARD_PRIVATE_INDEX_URL": "private_index_url",
 }
 
 
@@ -152,6 +163,21 @@ def apply_config(settings: Settings, data: Mapping[str, Any], source: str) -> Se
             changes["severity"] = {**settings.severity, **_severities(value, source)}
         elif key == "weights":
             changes["weights"] = {**settings.weights, **_weights(value, source)}
+        elif key == "index":
+            from depguard.indexes import parse_table
+
+            changes["indexes"] = settings.indexes + parse_table(value, source)
+        elif key == "private":
+            from depguard.indexes import patterns
+
+            changes["private"] = patterns(value, source)
+        elif key == "private_index_url":
+            url = _coerce(settings, key, value, source)
+            if url is not None and split_userinfo(url)[1] is not None:
+                from depguard.indexes import no_credentials_in_files
+
+                raise UsageError(no_credentials_in_files(f"{source}: private_index_url"))
+            changes[key] = url
         elif key in _THRESHOLD_KEYS:
             changes["thresholds"] = _thresholds(
                 changes.get("thresholds", settings.thresholds), {key: value}, source
@@ -231,10 +257,9 @@ def _coerce(settings: Settings, key: str, value: Any, source: str) -> Any:
 
 
 def _check_url(value: str, key: str, source: str) -> str:
-    value = value.strip().rstrip("/")
-    if not value.startswith(("https://", "http://")):
-        raise UsageError(f"{source}: {key} must be an http(s) URL, got {value!r}")
-    return value
+    from depguard.indexes import check_url
+
+    return check_url(value, f"{source}: {key}")
 
 
 def _thresholds(current: Thresholds, value: Any, source: str) -> Thresholds:
@@ -333,11 +358,42 @@ def resolve_settings(
             path, data = found
             settings = apply_config(settings, data, str(path))
             settings = replace(settings, config_path=str(path))
+    settings = _private_index_credentials(settings, "the configuration")
     settings = apply_environment(settings, os.environ if environ is None else environ)
+    settings = _private_index_credentials(settings, "DEPGUARD_PRIVATE_INDEX_URL")
     checked = {
         key: _coerce(settings, key, value, f"--{key.replace('_', '-')}")
         if key in _SIMPLE_KEYS and value is not None
         else value
         for key, value in (flags or {}).items()
     }
-    return settings.with_overrides(**checked)
+    return _private_index_credentials(settings.with_overrides(**checked), "--private-index-url")
+
+
+def _private_index_credentials(settings: Settings, source: str) -> Settings:
+    """Credentials riding in ``private_index_url`` (from the environment or a flag) move out
+    of the URL: the URL is printed and keys the cache, the credentials never are."""
+    if not settings.private_index_url:
+        return settings
+    url, userinfo = split_userinfo(settings.private_index_url)
+    if userinfo is None:
+        return settings
+    credentials = replace(
+        settings.private_index_credentials, userinfo=userinfo, userinfo_source=source
+    )
+    return replace(settings, private_index_url=url, private_index_credentials=credentials)
+
+
+def indexes_of(settings: Settings) -> Indexes:
+    """The indexes the settings declare (the project's own declarations are added later)."""
+    from depguard.indexes import from_settings
+
+    return from_settings(
+        index_url=settings.index_url,
+        npm_registry=settings.npm_registry,
+        npm_scopes=settings.npm_scopes,
+        private=settings.private,
+        private_index_url=settings.private_index_url,
+        private_index_credentials=settings.private_index_credentials,
+        declared=settings.indexes,
+    )

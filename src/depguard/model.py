@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from depguard.indexes import Index
 
 JSONValue = Any  # a value json.dumps accepts
 
@@ -452,6 +455,12 @@ class Evidence:
     aliases: dict[str, Lookup] = field(default_factory=dict)
     """For a package only imported under another name (``import sklearn`` → scikit-learn):
     what the index says of that other name, keyed by its normalized form."""
+    index: Index | None = None
+    """The index the package was asked of (None: an internal name no index serves)."""
+    private: bool = False
+    """An internal name (``private`` patterns or owned by a private index)."""
+    public_twin: Lookup | None = None
+    """For an internal name: what the public index says of the same name."""
 
     @property
     def info(self) -> PackageInfo | None:

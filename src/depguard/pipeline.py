@@ -179,6 +179,9 @@ def evidence_for(package: Package, gathered: Gathered) -> Evidence:
         downloads=gathered.downloads.get(key, Downloads.unknown()),
         version_vulnerabilities=dict(gathered.version_vulnerabilities.get(key, {})),
         aliases=aliases,
+        index=gathered.served_by.get(key),
+        private=key in gathered.private,
+        public_twin=gathered.public_twins.get(key),
     )
 
 

@@ -1,4 +1,7 @@
-"""The registry backends the service uses, one per ecosystem."""
+"""The registry backends the service uses: one kind per index API (:class:`depguard.indexes.Api`).
+
+Each index of a run gets its own backend instance; adding an index type is one class here and
+one entry in :data:`BACKENDS`."""
 
 from __future__ import annotations
 
@@ -7,11 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from depguard.config import Settings
+from depguard.indexes import Api, Index
 from depguard.model import Ecosystem, Lookup, Vulnerability
 from depguard.registries.downloads import NpmDownloads, PyPIStats
 from depguard.registries.http import HttpClient, RegistryError
 from depguard.registries.npm import NpmClient
 from depguard.registries.pypi import PyPIClient
+from depguard.registries.service import BackendFactory
+from depguard.registries.simple import SimpleClient
 
 DOWNLOADS_CONCURRENCY = 4
 """pypistats is rate-limited per address: ask it gently."""
@@ -20,8 +26,8 @@ DOWNLOADS_CONCURRENCY = 4
 class PyPIBackend:
     ecosystem = Ecosystem.PYPI
 
-    def __init__(self, http: HttpClient, settings: Settings) -> None:
-        self.client = PyPIClient(http, settings.index_url, settings.max_pypi_bytes)
+    def __init__(self, http: HttpClient, settings: Settings, index: Index) -> None:
+        self.client = PyPIClient(http, index.url, settings.max_pypi_bytes)
         self.stats = PyPIStats(http, settings.pypistats_url)
         self.project_status = settings.project_status
 
@@ -63,16 +69,43 @@ class PyPIBackend:
         return counts
 
 
-def pypi_backend(http: HttpClient, settings: Settings) -> PyPIBackend:
-    return PyPIBackend(http, settings)
+def pypi_backend(
+    http: HttpClient, settings: Settings, index: Index, authorization: str | None
+) -> PyPIBackend:
+    return PyPIBackend(http, settings, index)
+
+
+class SimpleBackend:
+    """A Python index known only through the simple API (private indexes): existence,
+    versions, yanked files and upload times; no download counts or vulnerability lists."""
+
+    ecosystem = Ecosystem.PYPI
+
+    def __init__(
+        self, http: HttpClient, settings: Settings, index: Index, authorization: str | None
+    ) -> None:
+        self.client = SimpleClient(http, index, settings.max_pypi_bytes, authorization)
+
+    async def lookup(self, name: str) -> Lookup:
+        return await self.client.project(name)
+
+    async def version_vulnerabilities(
+        self, name: str, version: str
+    ) -> tuple[Vulnerability, ...] | None:
+        return None
+
+    async def downloads(self, names: Sequence[str]) -> Mapping[str, int | None]:
+        return {}
 
 
 class NpmBackend:
     ecosystem = Ecosystem.NPM
 
-    def __init__(self, http: HttpClient, settings: Settings) -> None:
+    def __init__(
+        self, http: HttpClient, settings: Settings, index: Index, authorization: str | None
+    ) -> None:
         self.client = NpmClient(
-            http, settings.npm_registry, settings.max_npm_bytes, settings.npm_scopes
+            http, index.url, settings.max_npm_bytes, authorization=authorization
         )
         self.stats = NpmDownloads(http, settings.npm_downloads_url)
 
@@ -92,5 +125,20 @@ class NpmBackend:
         return await self.stats.last_month(list(names))
 
 
-def npm_backend(http: HttpClient, settings: Settings) -> NpmBackend:
-    return NpmBackend(http, settings)
+def npm_backend(
+    http: HttpClient, settings: Settings, index: Index, authorization: str | None
+) -> NpmBackend:
+    return NpmBackend(http, settings, index, authorization)
+
+
+def simple_backend(
+    http: HttpClient, settings: Settings, index: Index, authorization: str | None
+) -> SimpleBackend:
+    return SimpleBackend(http, settings, index, authorization)
+
+
+BACKENDS: dict[Api, BackendFactory] = {
+    Api.PYPI_JSON: pypi_backend,
+    Api.SIMPLE: simple_backend,
+    Api.NPM: npm_backend,
+}

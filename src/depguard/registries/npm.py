@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from depguard.indexes import redact
 from depguard.model import Lookup, LookupStatus
 from depguard.npmrc import registry_for
 from depguard.registries.http import HttpClient, RegistryError, ResponseTooLarge
@@ -35,11 +36,14 @@ class NpmClient:
         registry: str,
         max_bytes: int,
         scopes: Mapping[str, str] | None = None,
+        *,
+        authorization: str | None = None,
     ) -> None:
         self.http = http
         self.registry = registry.rstrip("/")
         self.scopes = {k: v.rstrip("/") for k, v in (scopes or {}).items()}
         self.max_bytes = max_bytes
+        self.headers = {"Authorization": authorization} if authorization else None
 
     def package_url(self, name: str) -> str:
         return f"{registry_for(name, self.registry, self.scopes)}/{package_path(name)}"
@@ -49,7 +53,10 @@ class NpmClient:
         accept = f"{ABBREVIATED}, {FULL};q=0.8" if abbreviated else FULL
         try:
             response = await self.http.get(
-                self.package_url(name), max_bytes=self.max_bytes, accept=accept
+                self.package_url(name),
+                max_bytes=self.max_bytes,
+                accept=accept,
+                headers=self.headers,
             )
         except ResponseTooLarge:
             if abbreviated:
@@ -66,4 +73,14 @@ class NpmClient:
             return Lookup(LookupStatus.FOUND, info, fetched_at=utcnow())
         if response.status in (404, 410):
             return Lookup(LookupStatus.NOT_FOUND, fetched_at=utcnow())
+        if response.status in (401, 403):
+            where = redact(self.registry)
+            if response.status == 403:
+                raise RegistryError(f"{where} denied access (HTTP 403)")
+            if self.headers:
+                raise RegistryError(f"{where} refused the credentials (HTTP 401)")
+            raise RegistryError(
+                f"{where} asks for credentials (HTTP 401) and none were found: give a token "
+                "through the environment (token_env), ~/.netrc or a keyring helper"
+            )
         raise RegistryError(f"HTTP {response.status} from the npm registry")

@@ -4,6 +4,11 @@ The warm path (everything cached and fresh) runs without asyncio or httpx being 
 Misses are fetched with bounded concurrency. A package whose registry cannot be asked gets a
 stale cached answer if one exists (marked stale), else an error lookup; it never silently
 becomes "fine".
+
+The service is given the run's :class:`~depguard.indexes.Indexes`: each name is asked of the
+index that serves it (an internal name of its private index), and every internal name is also
+asked of its ecosystem's public index, the "public twin" dependency confusion is judged on.
+Cache keys name the index by its URL, which never carries credentials.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any, Protocol
 
 from depguard.cache import DOWNLOADS_TTL, FOUND_TTL, NOT_FOUND_TTL, VERSION_TTL, MetadataCache
 from depguard.config import Settings
+from depguard.indexes import Api, Index, Indexes
 from depguard.model import (
     Downloads,
     Ecosystem,
@@ -25,11 +31,12 @@ from depguard.model import (
     Vulnerability,
 )
 from depguard.names import is_valid
-from depguard.npmrc import registry_for
 from depguard.popularity import absent_from_snapshot, from_snapshot
 from depguard.timeutil import utcnow
 
 Key = tuple[Ecosystem, str]
+Job = tuple[Key, "Index", dict[Key, Lookup]]
+"""One question: a name, the index to ask, and where the answer goes."""
 Progress = Callable[[int], None]
 UNREACHABLE_TTL = 3600.0
 
@@ -48,11 +55,8 @@ class Backend(Protocol):
     async def downloads(self, names: Sequence[str]) -> Mapping[str, int | None]: ...
 
 
-BackendFactory = Callable[[Any, Settings], Backend]
-
-
-def registry_scope(ecosystem: Ecosystem, settings: Settings) -> str:
-    return settings.index_url if ecosystem is Ecosystem.PYPI else settings.npm_registry
+BackendFactory = Callable[[Any, Settings, Index, "str | None"], Backend]
+"""(HTTP client, settings, the index, its Authorization header or None) -> a backend."""
 
 
 def downloads_scope(ecosystem: Ecosystem, settings: Settings) -> str:
@@ -68,6 +72,12 @@ class Gathered:
     )
     notices: list[str] = field(default_factory=list)
     fetched: int = 0
+    served_by: dict[Key, Index | None] = field(default_factory=dict)
+    """The index each looked-up name was asked of (None: an internal name no index serves)."""
+    public_twins: dict[Key, Lookup] = field(default_factory=dict)
+    """For internal names: what the public index says of the same name."""
+    private: set[Key] = field(default_factory=set)
+    """Internal names (``private`` patterns, or owned by a private index)."""
 
 
 def needs_lookup(package: Package) -> bool:
@@ -81,30 +91,51 @@ class RegistryService:
         cache: MetadataCache,
         *,
         now: datetime | None = None,
-        backends: Mapping[Ecosystem, BackendFactory] | None = None,
+        indexes: Indexes | None = None,
+        backends: Mapping[Api, BackendFactory] | None = None,
     ) -> None:
+        from depguard.config import indexes_of
+
         self.settings = settings
         self.cache = cache
         self.now = now or utcnow()
+        self.indexes = indexes or indexes_of(settings)
         self.factories = dict(backends or default_backends())
 
     # -- cache keys -------------------------------------------------------------------------
-    def _project_key(self, key: Key) -> str:
+    def _project_key(self, key: Key, index: Index) -> str:
         kind = "project+status" if self.settings.project_status else "project"
-        scope = registry_scope(key[0], self.settings)
-        if key[0] is Ecosystem.NPM:
-            scope = registry_for(key[1], scope, self.settings.npm_scopes)
-        return f"{kind}|{key[0].value}|{scope}|{key[1]}"
+        if index.api is Api.SIMPLE:
+            kind = "simple"
+        return f"{kind}|{key[0].value}|{index.url}|{key[1]}"
 
     def _downloads_key(self, key: Key) -> str:
         return f"downloads|{key[0].value}|{downloads_scope(key[0], self.settings)}|{key[1]}"
 
     def _version_key(self, key: Key, version: str) -> str:
-        scope = registry_scope(key[0], self.settings)
+        scope = self.indexes.public(key[0]).url
         return f"version-vulns|{key[0].value}|{scope}|{key[1]}|{version}"
 
     def _capability_key(self, ecosystem: Ecosystem, what: str) -> str:
-        return f"capability|{ecosystem.value}|{registry_scope(ecosystem, self.settings)}|{what}"
+        return f"capability|{ecosystem.value}|{self.indexes.public(ecosystem).url}|{what}"
+
+    def _jobs(self, package: Package, result: Gathered) -> list[Job]:
+        """What to ask about one package: its serving index, and for an internal name the
+        public index too."""
+        key = (package.ecosystem, package.normalized)
+        serving = self.indexes.serving(*key)
+        result.served_by[key] = serving
+        jobs: list[Job] = []
+        if serving is None:
+            result.lookups[key] = Lookup(LookupStatus.NOT_FOUND)
+        else:
+            jobs.append((key, serving, result.lookups))
+        if self.indexes.is_private(*key):
+            result.private.add(key)
+            public = self.indexes.public(package.ecosystem)
+            if serving is None or public.url != serving.url:
+                jobs.append((key, public, result.public_twins))
+        return jobs
 
     # -- the whole job ------------------------------------------------------------------------
     def gather(
@@ -115,22 +146,24 @@ class RegistryService:
         progress: Callable[[int], Progress | None] | None = None,
     ) -> Gathered:
         result = Gathered()
-        to_fetch: list[Key] = []
-        stale: dict[Key, Lookup] = {}
+        to_fetch: list[Job] = []
+        stale: dict[tuple[Key, str], Lookup] = {}
         for package in packages:
             key = (package.ecosystem, package.normalized)
             if not needs_lookup(package):
                 result.lookups[key] = Lookup(LookupStatus.SKIPPED)
                 continue
-            cached = self._cached_lookup(key)
-            if cached is not None and not cached.stale and not self.settings.refresh:
-                result.lookups[key] = cached
-            elif self.settings.offline:
-                result.lookups[key] = cached or Lookup(LookupStatus.OFFLINE)
-            else:
-                if cached is not None:
-                    stale[key] = cached
-                to_fetch.append(key)
+            for job in self._jobs(package, result):
+                _, index, slot = job
+                cached = self._cached_lookup(key, index)
+                if cached is not None and not cached.stale and not self.settings.refresh:
+                    slot[key] = cached
+                elif self.settings.offline:
+                    slot[key] = cached or Lookup(LookupStatus.OFFLINE)
+                else:
+                    if cached is not None:
+                        stale[(key, index.url)] = cached
+                    to_fetch.append(job)
 
         def plan() -> tuple[list[Key], list[tuple[Key, str]]]:
             return (
@@ -156,8 +189,8 @@ class RegistryService:
         return result
 
     # -- cache reads ---------------------------------------------------------------------------
-    def _cached_lookup(self, key: Key) -> Lookup | None:
-        entry = self.cache.get(self._project_key(key), self.now)
+    def _cached_lookup(self, key: Key, index: Index) -> Lookup | None:
+        entry = self.cache.get(self._project_key(key, index), self.now)
         if entry is None or not isinstance(entry.value, dict):
             return None
         try:
@@ -170,7 +203,7 @@ class RegistryService:
             status, info, from_cache=True, stale=not entry.fresh, fetched_at=entry.fetched_at
         )
 
-    def _store_lookup(self, key: Key, lookup: Lookup) -> None:
+    def _store_lookup(self, key: Key, index: Index, lookup: Lookup) -> None:
         if lookup.status not in (LookupStatus.FOUND, LookupStatus.NOT_FOUND):
             return
         ttl = FOUND_TTL if lookup.status is LookupStatus.FOUND else NOT_FOUND_TTL
@@ -178,7 +211,7 @@ class RegistryService:
             "status": lookup.status.value,
             "info": lookup.info.to_json() if lookup.info else None,
         }
-        self.cache.set(self._project_key(key), value, ttl, self.now)
+        self.cache.set(self._project_key(key, index), value, ttl, self.now)
 
     def _plan_downloads(
         self, packages: Sequence[Package], result: Gathered, live: bool
@@ -188,6 +221,9 @@ class RegistryService:
         for package in packages:
             key = (package.ecosystem, package.normalized)
             snap = from_snapshot(package.ecosystem, package.normalized)
+            if self.indexes.is_private(*key):
+                result.downloads[key] = Downloads.unknown()  # no public popularity for these
+                continue
             result.downloads[key] = snap or absent_from_snapshot(package.ecosystem)
             if not needs_lookup(package) or not self.settings.downloads_api:
                 continue
@@ -225,6 +261,8 @@ class RegistryService:
             if package.ecosystem is not Ecosystem.PYPI or not package.pinned_versions:
                 continue
             key = (package.ecosystem, package.normalized)
+            if self.indexes.is_private(*key):
+                continue
             for version in package.pinned_versions:
                 entry = self.cache.get(self._version_key(key, version), self.now)
                 if entry is not None and (entry.fresh or self.settings.offline):
@@ -245,8 +283,8 @@ class RegistryService:
     # -- network -------------------------------------------------------------------------------
     async def _fetch(
         self,
-        to_fetch: list[Key],
-        stale: dict[Key, Lookup],
+        to_fetch: list[Job],
+        stale: dict[tuple[Key, str], Lookup],
         plan: Callable[[], tuple[list[Key], list[tuple[Key, str]]]],
         result: Gathered,
         tick: Progress | None,
@@ -264,15 +302,23 @@ class RegistryService:
             time_budget=settings.time_budget,
             ca_bundle=settings.ca_bundle,
         ) as http:
-            backends = {eco: factory(http, settings) for eco, factory in self.factories.items()}
+            made: dict[Index, Backend] = {}
 
-            async def one(key: Key) -> None:
+            def backend(index: Index) -> Backend:
+                if index not in made:
+                    made[index] = self._backend(http, index)
+                return made[index]
+
+            backends = {eco: backend(self.indexes.public(eco)) for eco in Ecosystem}
+
+            async def one(job: Job) -> None:
+                key, index, slot = job
                 try:
-                    lookup = await backends[key[0]].lookup(key[1])
+                    lookup = await backend(index).lookup(key[1])
                 except RegistryError as exc:
-                    previous = stale.get(key)
+                    previous = stale.get((key, index.url))
                     if previous is not None:
-                        result.lookups[key] = Lookup(
+                        slot[key] = Lookup(
                             previous.status,
                             previous.info,
                             error=str(exc),
@@ -281,20 +327,30 @@ class RegistryService:
                             fetched_at=previous.fetched_at,
                         )
                     else:
-                        result.lookups[key] = Lookup(LookupStatus.ERROR, error=str(exc))
+                        slot[key] = Lookup(LookupStatus.ERROR, error=str(exc))
                 else:
-                    result.lookups[key] = lookup
-                    self._store_lookup(key, lookup)
+                    slot[key] = lookup
+                    self._store_lookup(key, index, lookup)
                     result.fetched += 1
                 if tick:
                     tick(1)
 
-            lookups = [asyncio.ensure_future(one(key)) for key in to_fetch]
+            lookups = [asyncio.ensure_future(one(job)) for job in to_fetch]
             await asyncio.sleep(0)  # let the first requests go out before planning the rest
             downloads_todo, versions_todo = plan()
             downloads = self._fetch_downloads(backends, downloads_todo, result)
             await asyncio.gather(*lookups, downloads)
             await self._fetch_versions(backends, versions_todo, result)
+
+    def _backend(self, http: Any, index: Index) -> Backend:
+        authorization = None
+        if index.private:
+            from pathlib import Path
+
+            from depguard.credentials import authorization as credentials_for
+
+            authorization = credentials_for(index, root=Path(self.settings.root))
+        return self.factories[index.api](http, self.settings, index, authorization)
 
     async def _fetch_downloads(
         self, backends: Mapping[Ecosystem, Backend], todo: list[Key], result: Gathered
@@ -392,7 +448,7 @@ def _vulns_from_json(value: object) -> tuple[Vulnerability, ...] | None:
         return None
 
 
-def default_backends() -> dict[Ecosystem, BackendFactory]:
-    from depguard.registries.backends import npm_backend, pypi_backend
+def default_backends() -> dict[Api, BackendFactory]:
+    from depguard.registries.backends import BACKENDS
 
-    return {Ecosystem.PYPI: pypi_backend, Ecosystem.NPM: npm_backend}
+    return dict(BACKENDS)
