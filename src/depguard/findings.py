@@ -242,6 +242,25 @@ VULNERABLE = _t(
     """The index lists known vulnerabilities for the chosen version (or for the latest
     release, when the chosen version's own list is not served; the finding says which).""",
 )
+NEW_RELEASE = _t(
+    "new-release",
+    M,
+    20,
+    "Version uploaded within the cooldown",
+    """The version that would be installed was uploaded less than `min_release_age` ago
+    (default 48 hours). Compromised releases of popular packages are usually taken down within
+    hours; wait, or pin the previous version. The resolver already prefers the newest version
+    outside the window. Only real upload times count (the Python index's file upload times).""",
+)
+DEPENDENCIES_UNKNOWN = _t(
+    "dependencies-unknown",
+    L,
+    0,
+    "Dependencies unknown without building",
+    """The chosen version is only an sdist (or its wheel's metadata cannot be read): what it
+    would install is known only by building it, which depguard never does. Its own
+    dependencies are not in the resolution; review them by hand.""",
+)
 UNDECLARED_IMPORT = _t(
     "undeclared-import",
     M,
@@ -269,6 +288,8 @@ CATALOG: dict[str, FindingType] = {
         EMPTY_DESCRIPTION,
         INSTALL_SCRIPTS,
         UNDECLARED_IMPORT,
+        NEW_RELEASE,
+        DEPENDENCIES_UNKNOWN,
         DIRECT_URL,
         UNEXPECTED_REGISTRY,
         PARSE_ERROR,

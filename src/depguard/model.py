@@ -109,6 +109,7 @@ class Origin(str, Enum):
     LOCKFILE = "lockfile"
     IMPORT = "import"
     COMMAND_LINE = "command-line"
+    RESOLVED = "resolved"
 
     def __str__(self) -> str:
         return self.value
@@ -163,6 +164,10 @@ class Dependency:
     """For a transitive reference: the shortest chain of package names from a direct
     dependency down to the one that needs this package (``("x", "y")`` for x → y → this),
     where the lock or the resolution records it; empty when direct or unknown."""
+    uploaded: datetime | None = None
+    """When the file that would be installed was uploaded (a resolution on PyPI knows it)."""
+    dependencies_unknown: str | None = None
+    """Why a resolution could not know this version's own dependencies (an sdist only)."""
 
     @property
     def is_direct(self) -> bool:

@@ -36,6 +36,8 @@ class RunOptions:
     progress: Callable[[int], Progress | None] | None = None
     diff_ref: str | None = None
     """Judge only what was added or changed since this git ref (``--diff``)."""
+    resolve: bool = False
+    """Also judge everything an install of the declared dependencies would bring in."""
 
 
 def group(dependencies: Sequence[Dependency]) -> list[Package]:
@@ -80,9 +82,22 @@ def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = 
     if options.diff_ref:
         sources, notice = changed_only(options, settings, sources)
         notices.append(notice)
+    if options.resolve or settings.resolve:
+        sources, found = resolved(sources, settings, now=now)
+        notices.extend(found)
     return judge_packages(
         group(sources.dependencies), sources, settings, options, now=now, notices=notices
     )
+
+
+def resolved(
+    sources: SourceResult, settings: Settings, *, now: dt.datetime | None = None
+) -> tuple[SourceResult, tuple[str, ...]]:
+    """``sources`` with what an install would bring in (:mod:`depguard.resolver`)."""
+    from depguard.resolver.expand import expand
+
+    expanded = expand(sources, settings, now=now or utcnow())
+    return expanded.sources, expanded.notices
 
 
 def changed_only(
@@ -115,7 +130,12 @@ def judge_dependencies(
     """Judge dependencies that were not read from files: names typed on a command line
     (``depguard review``, the install wrappers), built with :mod:`depguard.sources.command_line`.
     """
-    return judge_packages(group(sources.dependencies), sources, settings, options, now=now)
+    notices: tuple[str, ...] = ()
+    if options.resolve:
+        sources, notices = resolved(sources, settings, now=now)
+    return judge_packages(
+        group(sources.dependencies), sources, settings, options, now=now, notices=notices
+    )
 
 
 def judge_packages(

@@ -4,7 +4,10 @@ Routes (``base`` is ``http://127.0.0.1:<port>``):
 
 * ``{base}/pypi/<name>/json`` and ``{base}/pypi/<name>/<version>/json``: PyPI JSON API
   (``fixtures/pypi/json/<name>.json``, ``fixtures/pypi/version/<name>/<version>.json``)
-* ``{base}/simple/<name>/``: PEP 691 JSON (``fixtures/pypi/simple/<name>.json``)
+* ``{base}/simple/<name>/``: PEP 691 JSON (``fixtures/pypi/simple/<name>.json``); the file host
+  placeholder of the recorded pages (``https://files.index.example``) is answered by this server
+* ``{base}/packages/.../<wheel>.metadata``: a wheel's core-metadata file, PEP 658
+  (``fixtures/pypi/metadata/<wheel>.metadata``)
 * ``{base}/pypistats/packages/<name>/recent``: pypistats (``fixtures/pypistats/<name>.json``)
 * ``{base}/npm/<name>``: npm packument, or the abbreviated form when asked for with
   ``Accept: application/vnd.npm.install-v1+json`` (``fixtures/npm/{packument,abbreviated}/``)
@@ -28,6 +31,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FILES_PLACEHOLDER = b"https://files.index.example"
+"""The file host of recorded simple-API pages (a placeholder): served by the loopback server."""
 ABBREVIATED = "application/vnd.npm.install-v1+json"
 
 
@@ -184,7 +189,16 @@ class RegistryServer:
         elif len(parts) == 4 and parts[0] == "pypi" and parts[3] == "json":
             target = self.fixtures / "pypi" / "version" / parts[1] / f"{parts[2]}.json"
         elif len(parts) == 2 and parts[0] == "simple":
-            target = self.fixtures / "pypi" / "simple" / f"{parts[1]}.json"
+            page = self._read(self.fixtures / "pypi" / "simple" / f"{parts[1]}.json")
+            if page is None:
+                return Answer(404, b"", {})
+            body = page.replace(FILES_PLACEHOLDER, self.base.encode())
+            return Answer(200, body, {"Content-Type": "application/vnd.pypi.simple.v1+json"})
+        elif parts[0] == "packages" and parts[-1].endswith(".metadata"):
+            target = self.fixtures / "pypi" / "metadata" / parts[-1]
+            if not target.is_file():
+                return Answer(404, b"", {})
+            return Answer(200, b"", {"Content-Type": "application/octet-stream"}, file=target)
         elif len(parts) == 4 and parts[:2] == ["pypistats", "packages"] and parts[3] == "recent":
             target = self.fixtures / "pypistats" / f"{parts[2]}.json"
         elif parts and parts[0] == "npm" and len(parts) >= 2:

@@ -49,6 +49,15 @@ class Response:
     url: str
     content_type: str
     location: str | None = None
+    content_range: str | None = None
+
+    @property
+    def content_range_total(self) -> int | None:
+        """The whole file's size from ``Content-Range: bytes A-B/TOTAL`` (206 answers)."""
+        if not self.content_range or "/" not in self.content_range:
+            return None
+        total = self.content_range.rsplit("/", 1)[1].strip()
+        return int(total) if total.isdigit() else None
 
 
 class HttpClient:
@@ -194,7 +203,13 @@ class HttpClient:
                         )
                     body = await _read_bounded(response, max_bytes)
                     content_type = response.headers.get("content-type", "")
-                    return Response(status, body, url, content_type)
+                    return Response(
+                        status,
+                        body,
+                        url,
+                        content_type,
+                        content_range=response.headers.get("content-range"),
+                    )
             except (RegistryError, _Retryable):
                 raise
             except httpx.TimeoutException:

@@ -41,8 +41,17 @@ def print_cards(
     from rich.table import Table
     from rich.text import Text
 
+    from depguard.report import tree
+
     now = now or utcnow()
+    for line in tree.headlines(report):
+        console.print(Text(line, style="bold"))
+    if tree.headlines(report):
+        console.print()
+    quiet = {id(p) for p in tree.allowed_transitive(report)}
     for item in report.packages:
+        if id(item) in quiet:
+            continue
         console.print(_title(item))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True, min_width=LABEL_WIDTH - 2)
@@ -50,6 +59,13 @@ def print_cards(
         for label, value in card_rows(item, now):
             grid.add_row(Text(label, style="dim"), Text(value))
         console.print(Padding(grid, (0, 0, 0, 2)))
+        console.print()
+    allowed = tree.allowed_transitive(report)
+    if allowed:
+        names = ", ".join(
+            f"{clean(p.package.name, 60)} {tree.resolved_version(p) or ''}".strip() for p in allowed
+        )
+        console.print(Text(f"also brought in, all allowed ({len(allowed)}): {names}", style="dim"))
         console.print()
     for error in report.errors:
         console.print(Text(f"input error: {clean(error.message, 300)}", style=STYLE[Verdict.BLOCK]))
@@ -84,6 +100,10 @@ def card_rows(item: PackageReport, now: datetime) -> list[tuple[str, str]]:
     info = lookup.info
     index = package.ecosystem.index_label
     rows: list[tuple[str, str]] = []
+    if not package.direct and package.via:
+        from depguard.report.tree import chain
+
+        rows.append(("brought in by", chain(item)))
     if package.dependencies and all(d.is_direct for d in package.dependencies):
         rows.append(("source", f"not from {index}: {clean(package.dependencies[0].url, 200)}"))
     elif lookup.status is LookupStatus.NOT_FOUND:

@@ -132,6 +132,14 @@ def _label(item: PackageReport) -> str:
 
 
 def _reason(item: PackageReport) -> str:
+    if not item.package.direct and item.package.via:
+        from depguard.report.tree import chain
+
+        return f"via {chain(item)}: {_findings(item)}"
+    return _findings(item)
+
+
+def _findings(item: PackageReport) -> str:
     active = [f for f in item.findings if not f.suppressed]
     if not active:
         if item.allowlisted:
@@ -166,6 +174,9 @@ def summary_line(report: Report, exit_status: int | None, fail_on: str, hidden: 
     if report.errors:
         parts.append(f"{len(report.errors)} input error{'s' if len(report.errors) != 1 else ''}")
     text = ", ".join(parts)
+    transitive = sum(1 for p in report.packages if not p.package.direct)
+    if transitive:
+        text += f" ({transitive} transitive)"
     if hidden:
         text += f" ({hidden} allowed not listed; --verbose lists them)"
     if exit_status is not None:

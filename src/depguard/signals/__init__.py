@@ -45,6 +45,7 @@ def all_signals() -> tuple[Signal, ...]:
         registry_source,
         releases,
         repository,
+        resolution,
         status,
         stdlib_name,
         typosquat,
@@ -73,6 +74,7 @@ def all_signals() -> tuple[Signal, ...]:
         import_name.check_imported,
         install_scripts.check,
         registry_source.check,
+        resolution.check,
     )
 
 
