@@ -10,6 +10,9 @@
     date = 2026-01-10
     version = ">=1.0,<2"           # optional: only these versions are approved
     expires = 2027-01-01           # optional: after this day the entry no longer applies
+    public_twin = "github.com/acme/internal-utils"  # optional, internal names only: the
+                                   # public package of the same name is ours (its repository
+                                   # or a maintainer), not a dependency-confusion attack
 
     [[deny]]
     name = "requests-secure"
@@ -36,7 +39,17 @@ from depguard.model import Ecosystem
 from depguard.names import normalize
 
 CONVENTIONAL_PATHS = ("depguard-allowlist.toml", ".depguard/allowlist.toml")
-_KEYS = {"name", "ecosystem", "reason", "approved_by", "by", "date", "version", "expires"}
+_KEYS = {
+    "name",
+    "ecosystem",
+    "reason",
+    "approved_by",
+    "by",
+    "date",
+    "version",
+    "expires",
+    "public_twin",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Entry:
     date: dt.date | None = None
     version: str | None = None
     expires: dt.date | None = None
+    public_twin: str | None = None
 
     @property
     def normalized(self) -> str:
@@ -163,6 +177,9 @@ def _entry(path: Path, kind: str, index: int, item: object) -> Entry:
                     f"{where} ({name}): invalid version specifier {version!r}"
                 ) from None
     approver = item.get("approved_by", item.get("by"))
+    twin = item.get("public_twin")
+    if twin is not None and (not isinstance(twin, str) or not twin.strip()):
+        raise UsageError(f"{where} ({name}): 'public_twin' must be a repository or maintainer")
     return Entry(
         kind=kind,
         name=name.strip(),
@@ -173,6 +190,7 @@ def _entry(path: Path, kind: str, index: int, item: object) -> Entry:
         date=_date(item.get("date"), where, "date"),
         version=version,
         expires=_date(item.get("expires"), where, "expires"),
+        public_twin=twin.strip() if isinstance(twin, str) else None,
     )
 
 

@@ -151,6 +151,29 @@ UNEXPECTED_REGISTRY = _t(
     "Resolved from an unexpected registry",
     """The lockfile resolves the package from a URL that is not the configured registry.""",
 )
+DEPENDENCY_CONFUSION = _t(
+    "dependency-confusion",
+    H,
+    100,
+    "Internal name also exists on a public registry",
+    """A name the team declares internal (`private` patterns, or owned by a private index) is
+    also published on the public registry by what is not shown to be the same project
+    (repository, maintainers and first upload compared). An installer that can see both
+    indexes may take the public one: the classic dependency-confusion attack. Register or
+    claim the name publicly, or, if the public package is your own, pin it with
+    `public_twin = "<its repository or a maintainer>"` on the name's `[[allow]]` entry.""",
+)
+EXTRA_INDEX_URL = _t(
+    "extra-index-url",
+    M,
+    30,
+    "Indexes merged by version",
+    """The project makes the installer pick among several indexes by version (pip's
+    `--extra-index-url` or `--find-links`, uv's `unsafe-best-match`, several Pipfile sources):
+    whoever publishes a higher version of an internal name on any of them wins. Use one index
+    that proxies the others, or pin internal names to their index (`[tool.uv.sources]`,
+    Poetry `source = ...`, Pipfile `index = ...`).""",
+)
 PARSE_ERROR = _t(
     "parse-error",
     H,
@@ -292,6 +315,8 @@ CATALOG: dict[str, FindingType] = {
         DEPENDENCIES_UNKNOWN,
         DIRECT_URL,
         UNEXPECTED_REGISTRY,
+        DEPENDENCY_CONFUSION,
+        EXTRA_INDEX_URL,
         PARSE_ERROR,
         REGISTRY_ERROR,
         UNVERIFIED,

@@ -104,6 +104,20 @@ class Index:
         return any(matches(self.ecosystem, name, pattern) for pattern in self.owns)
 
 
+@dataclass(frozen=True)
+class Declared:
+    """An index the checked project names itself (a requirements option, a uv/Poetry/Pipfile
+    source), where, and whether it makes the installer pick among indexes by version."""
+
+    index: Index
+    location: str
+    how: str
+    merges: bool = False
+    pins: tuple[str, ...] = ()
+    """Names the project pins to this index (``[tool.uv.sources]``, Poetry ``source``,
+    Pipfile ``index``): they are internal and served by it."""
+
+
 def matches(ecosystem: Ecosystem, name: str, pattern: str) -> bool:
     """Whether ``name`` (normalized) matches a private-name pattern. A pattern may be limited
     to one ecosystem with a ``pypi:`` or ``npm:`` prefix; ``@scope/*`` patterns are npm's."""
@@ -162,11 +176,20 @@ class Indexes:
         return None
 
     def plus(self, more: Iterable[Index]) -> Indexes:
-        """These indexes and ``more`` (already known URLs are not added twice)."""
+        """These indexes and ``more``: an index already known by its URL keeps its settings
+        and gains the names the newcomer owns."""
         entries = list(self.entries)
         for index in more:
-            if self.find(index.ecosystem, index.url) is None and index not in entries:
-                entries.append(index)
+            wanted = same_location_key(index.url)
+            for n, known in enumerate(entries):
+                if known.ecosystem is index.ecosystem and same_location_key(known.url) == wanted:
+                    if known.role is Role.PUBLIC:
+                        break  # pinning names to the public index makes nothing internal
+                    owns = tuple(dict.fromkeys(known.owns + index.owns))
+                    entries[n] = replace(known, owns=owns)
+                    break
+            else:
+                entries.insert(len(entries) - 2, index)  # before the two public defaults
         return replace(self, entries=tuple(entries))
 
 

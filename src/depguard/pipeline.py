@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depguard.cache import MetadataCache
 from depguard.config import Settings
@@ -26,6 +27,10 @@ from depguard.sources import SourceResult
 from depguard.sources.collect import ReadContext, collect
 from depguard.sources.requirements import IncludePolicy
 from depguard.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from depguard.allowlist import Allowlist
+    from depguard.indexes import Declared, Indexes
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,9 @@ def judge_packages(
     now = now or utcnow()
     cache = open_cache(settings)
     shadows = alias_packages(packages)
+    indexes = run_indexes(settings, sources)
     try:
-        gathered = RegistryService(settings, cache, now=now).gather(
+        gathered = RegistryService(settings, cache, now=now, indexes=indexes).gather(
             [*packages, *shadows],
             live_downloads=options.live_downloads,
             progress=options.progress,
@@ -167,13 +173,17 @@ def judge_packages(
 
     team = allowlists.load(allowlists.discover(Path(settings.root), settings.allowlist))
     lookalike_store.use(cache.directory if settings.use_cache else None)
+    merging = tuple(d for d in sources.indexes if d.merges)
     context = Context(
         now=now,
         thresholds=settings.thresholds,
         offline=settings.offline,
         npm_registry=settings.npm_registry,
         npm_scopes=settings.npm_scopes,
+        approved_twins=approved_twins(team, now.date()),
+        merging=merging,
     )
+    notices = [*notices, *at_risk_notices(merging, packages, gathered)]
     reports = []
     for package in packages:
         evidence = evidence_for(package, gathered)
@@ -184,6 +194,53 @@ def judge_packages(
         notices=tuple(dict.fromkeys([*notices, *gathered.notices])),
         root=str(Path(settings.root).resolve()),
     )
+
+
+def run_indexes(settings: Settings, sources: SourceResult) -> Indexes:
+    """The settings' indexes plus the ones the project declares (names pinned to an index
+    become its own)."""
+    from dataclasses import replace
+
+    from depguard.config import indexes_of
+
+    declared = [replace(d.index, owns=d.index.owns + d.pins) for d in sources.indexes]
+    return indexes_of(settings).plus(declared)
+
+
+def approved_twins(team: Allowlist, today: dt.date) -> dict[tuple[str, str], str]:
+    return {
+        (entry.ecosystem.value, entry.normalized): entry.public_twin
+        for entry in team.entries
+        if entry.kind == "allow" and entry.public_twin and not entry.expired(today)
+    }
+
+
+def at_risk_notices(
+    merging: Sequence[Declared], packages: Sequence[Package], gathered: Gathered
+) -> list[str]:
+    """One line per declaration that merges indexes by version, naming the names at risk."""
+    from depguard.sanitize import clean
+
+    out = []
+    for declared in merging:
+        eco = declared.index.ecosystem
+        names = [
+            p.name
+            for p in packages
+            if p.ecosystem is eco and (p.ecosystem, p.normalized) in gathered.private
+        ]
+        shown = ", ".join(clean(n, 80) for n in names[:20]) + (" ..." if len(names) > 20 else "")
+        risk = (
+            f"names at risk: {shown}"
+            if names
+            else "no internal names found (declare them with private = [...])"
+        )
+        out.append(
+            f"{clean(declared.location, 120)}: {clean(declared.how, 60)} "
+            f"{clean(declared.index.url, 200)} makes the installer pick among indexes by "
+            f"version; {risk}"
+        )
+    return out
 
 
 def evidence_for(package: Package, gathered: Gathered) -> Evidence:

@@ -25,8 +25,11 @@ from depguard.allowlist import Allowlist, Entry
 from depguard.config import Settings
 from depguard.model import Evidence, Finding, PackageReport, Severity, Verdict
 
-UNSUPPRESSIBLE = frozenset({F.NOT_FOUND.id, F.QUARANTINED.id, F.DENYLISTED.id})
-"""Findings an allowlist entry cannot waive: the index itself says the package is gone or bad."""
+UNSUPPRESSIBLE = frozenset(
+    {F.NOT_FOUND.id, F.QUARANTINED.id, F.DENYLISTED.id, F.DEPENDENCY_CONFUSION.id}
+)
+"""Findings an allowlist entry cannot waive: the index itself says the package is gone or bad,
+or an internal name has a public twin (only the entry's ``public_twin`` approves that one)."""
 
 
 def judge(

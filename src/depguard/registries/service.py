@@ -154,16 +154,7 @@ class RegistryService:
                 result.lookups[key] = Lookup(LookupStatus.SKIPPED)
                 continue
             for job in self._jobs(package, result):
-                _, index, slot = job
-                cached = self._cached_lookup(key, index)
-                if cached is not None and not cached.stale and not self.settings.refresh:
-                    slot[key] = cached
-                elif self.settings.offline:
-                    slot[key] = cached or Lookup(LookupStatus.OFFLINE)
-                else:
-                    if cached is not None:
-                        stale[(key, index.url)] = cached
-                    to_fetch.append(job)
+                self._from_cache(job, to_fetch, stale)
 
         def plan() -> tuple[list[Key], list[tuple[Key, str]]]:
             return (
@@ -184,9 +175,65 @@ class RegistryService:
                 asyncio.run(
                     self._fetch([], stale, lambda: (downloads_todo, versions_todo), result, None)
                 )
+        self._ask_fallbacks(result)
         if self.cache.problem:
             result.notices.append(f"cache bypassed: {self.cache.problem}")
         return result
+
+    def _from_cache(
+        self, job: Job, to_fetch: list[Job], stale: dict[tuple[Key, str], Lookup]
+    ) -> None:
+        """Answer ``job`` from the cache when it can; else queue it (with any stale answer)."""
+        key, index, slot = job
+        cached = self._cached_lookup(key, index)
+        if cached is not None and not cached.stale and not self.settings.refresh:
+            slot[key] = cached
+        elif self.settings.offline:
+            slot[key] = cached or Lookup(LookupStatus.OFFLINE)
+        else:
+            if cached is not None:
+                stale[(key, index.url)] = cached
+            to_fetch.append(job)
+
+    def _ask_fallbacks(self, result: Gathered) -> None:
+        """A name the public index does not know is asked of the private indexes that claim
+        no names (``private_index_url``, a project's ``--extra-index-url``): found there, it is
+        an internal package, judged against that index, its public lookup kept as its twin."""
+        slots: list[Job] = []
+        for key, lookup in list(result.lookups.items()):
+            if lookup.status is not LookupStatus.NOT_FOUND or key in result.private:
+                continue
+            for index in self.indexes.private_indexes(key[0]):
+                if not index.owns:
+                    slots.append((key, index, {}))
+        if not slots:
+            return
+        to_fetch: list[Job] = []
+        stale: dict[tuple[Key, str], Lookup] = {}
+        for job in slots:
+            self._from_cache(job, to_fetch, stale)
+        if to_fetch:
+            import asyncio
+
+            asyncio.run(self._fetch(to_fetch, stale, lambda: ([], []), result, None))
+        chosen: dict[Key, tuple[Index, Lookup]] = {}
+        for key, index, slot in slots:
+            found = slot.get(key)
+            if found is None or found.status is LookupStatus.NOT_FOUND:
+                continue
+            # Found, or the private index could not say (401, 500): either way it is its
+            # to answer, and an error there fails closed.
+            if key not in chosen or (
+                found.status is LookupStatus.FOUND
+                and chosen[key][1].status is not LookupStatus.FOUND
+            ):
+                chosen[key] = (index, found)
+        for key, (index, found) in chosen.items():
+            result.public_twins[key] = result.lookups[key]
+            result.lookups[key] = found
+            result.served_by[key] = index
+            result.private.add(key)
+            result.downloads[key] = Downloads.unknown()
 
     # -- cache reads ---------------------------------------------------------------------------
     def _cached_lookup(self, key: Key, index: Index) -> Lookup | None:

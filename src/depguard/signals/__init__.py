@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from depguard import endpoints
 from depguard.config import Thresholds
 from depguard.model import Evidence, Finding
+
+if TYPE_CHECKING:
+    from depguard.indexes import Declared
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,10 @@ class Context:
     offline: bool = False
     npm_registry: str = endpoints.NPM_REGISTRY
     npm_scopes: Mapping[str, str] = field(default_factory=dict)
+    approved_twins: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(ecosystem, normalized name) -> the allowlist's ``public_twin`` for an internal name."""
+    merging: tuple[Declared, ...] = ()
+    """Project index declarations that pick among indexes by version (``--extra-index-url``)."""
 
 
 Signal = Callable[[Evidence, Context], Iterable[Finding]]
@@ -82,6 +90,10 @@ def evaluate(
     evidence: Evidence, context: Context, signals: Iterable[Signal] | None = None
 ) -> list[Finding]:
     findings: list[Finding] = []
-    for signal in signals if signals is not None else all_signals():
+    if signals is None:
+        from depguard.signals.private import private_signals
+
+        signals = private_signals() if evidence.private else all_signals()
+    for signal in signals:
         findings.extend(signal(evidence, context))
     return findings

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from depguard.indexes import Declared
 from depguard.model import Dependency, InputError
 
 
@@ -35,12 +36,15 @@ class SourceResult:
     files: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     """What a person should know about how the sources were read (what a walk skipped)."""
+    indexes: list[Declared] = field(default_factory=list)
+    """Package indexes the project itself declares (see :mod:`depguard.sources.indexes`)."""
 
     def extend(self, other: SourceResult) -> None:
         self.dependencies.extend(other.dependencies)
         self.errors.extend(other.errors)
         self.files.extend(other.files)
         self.notices.extend(other.notices)
+        self.indexes.extend(other.indexes)
 
     def error(self, path: str, line: int | None, message: str, text: str | None = None) -> None:
         self.errors.append(InputError(path, line, message, text))

@@ -1,0 +1,288 @@
+"""Private packages on a real private index (pypiserver), their public twins, and credentials.
+
+The private Python index is pypiserver (installed from PyPI with the test extras) serving
+wheels the tests write; the public side is the loopback registry of the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support import write
+from support.private_index import PyPIServer, public_project, write_wheel
+from support.registry_server import Answer, RegistryServer
+
+SECRET = "s3cr3t-T0KEN-do-not-print"
+
+
+@pytest.fixture(scope="module")
+def private_pypi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PyPIServer]:
+    packages = tmp_path_factory.mktemp("private-index") / "packages"
+    for name, version in [
+        ("acme-billing", "1.0"),
+        ("acme-billing", "1.2"),
+        ("acme-auth", "0.3"),
+        ("acme-twin", "2.0"),
+    ]:
+        write_wheel(packages, name, version)
+    server = PyPIServer(packages)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def locked_pypi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PyPIServer]:
+    packages = tmp_path_factory.mktemp("locked-index") / "packages"
+    write_wheel(packages, "acme-billing", "1.2")
+    server = PyPIServer(packages, users={"ci": SECRET})
+    yield server
+    server.stop()
+
+
+def _config(workdir: Path, extra: str = "") -> None:
+    write(workdir / "depguard.toml", f'private = ["acme-*", "@acme/*"]\n{extra}')
+
+
+def test_internal_packages_are_judged_on_the_private_index(
+    depguard, workdir: Path, private_pypi: PyPIServer, registry: RegistryServer, monkeypatch
+) -> None:
+    _config(workdir)
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", private_pypi.simple)
+    write(workdir / "requirements.txt", "six==1.16.0\nacme-billing==1.2\nacme_auth\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 0, result.out
+    billing = result.package("acme-billing")
+    assert billing["verdict"] == "allow" and result.ids("acme-billing") == []
+    assert result.package("acme-auth")["verdict"] == "allow"
+    assert result.package("six")["verdict"] == "allow"
+    # the public index was asked about the internal names too (the twin check), and said 404
+    assert registry.count("/pypi/acme-billing/json") == 1
+    # a pinned version the private index does not have is reported against it
+    write(workdir / "requirements.txt", "acme-billing==9.9\n")
+    assert "unknown-version" in depguard("check", "-f", "json").ids("acme-billing")
+
+
+def test_not_found_on_the_private_index_names_it(
+    depguard, workdir: Path, private_pypi: PyPIServer, monkeypatch
+) -> None:
+    _config(workdir)
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", private_pypi.simple)
+    write(workdir / "requirements.txt", "acme-ledgr\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 1
+    finding = result.package("acme-ledgr")["findings"][0]
+    assert finding["id"] == "not-found"
+    assert private_pypi.base in finding["message"] and "PyPI" not in finding["message"]
+    assert finding["suggestions"] == []  # public look-alikes are no hint for an internal name
+
+
+def test_an_internal_name_without_a_private_index_is_not_found(depguard, workdir: Path) -> None:
+    _config(workdir)
+    write(workdir / "requirements.txt", "acme-billing\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 1
+    finding = result.package("acme-billing")["findings"][0]
+    assert finding["id"] == "not-found" and "no private index" in finding["message"]
+
+
+def test_internal_name_published_publicly_is_dependency_confusion(
+    depguard, workdir: Path, private_pypi: PyPIServer, registry: RegistryServer, monkeypatch
+) -> None:
+    _config(workdir)
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", private_pypi.simple)
+    registry.routes["/pypi/acme-billing/json"] = Answer(
+        200,
+        public_project(
+            "acme-billing",
+            project_urls={"Homepage": "https://github.com/mallory/acme-billing"},
+            home_page=None,
+            maintainers=["mallory"],
+        ),
+    )
+    write(workdir / "requirements.txt", "acme-billing==1.2\nacme-auth\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 1
+    finding = next(
+        f for f in result.package("acme-billing")["findings"] if f["id"] == "dependency-confusion"
+    )
+    assert finding["severity"] == "high"
+    assert finding["public_maintainers"] == ["mallory"]
+    assert "github.com/mallory/acme-billing" in finding["public_repository"]
+    assert result.package("acme-billing")["verdict"] == "block"
+    assert result.package("acme-auth")["verdict"] == "allow"
+
+    # an ordinary allowlist entry does not waive it ...
+    write(
+        workdir / "depguard-allowlist.toml",
+        '[[allow]]\nname = "acme-billing"\nreason = "ours"\n',
+    )
+    assert depguard("check", "-f", "json").package("acme-billing")["verdict"] == "block"
+    # ... an approved public twin that no longer matches does not either ...
+    write(
+        workdir / "depguard-allowlist.toml",
+        '[[allow]]\nname = "acme-billing"\nreason = "ours"\n'
+        'public_twin = "https://github.com/acme/acme-billing"\n',
+    )
+    assert depguard("check", "-f", "json").package("acme-billing")["verdict"] == "block"
+    # ... the twin pinned by its repository or a maintainer does
+    write(
+        workdir / "depguard-allowlist.toml",
+        '[[allow]]\nname = "acme-billing"\nreason = "our public mirror"\n'
+        'public_twin = "https://github.com/mallory/acme-billing.git"\n',
+    )
+    result = depguard("check", "-f", "json")
+    assert result.package("acme-billing")["verdict"] == "allow", result.out
+
+
+def test_credentials_from_the_environment_reach_the_index_and_no_output(
+    depguard, workdir: Path, locked_pypi: PyPIServer, tmp_path: Path, monkeypatch
+) -> None:
+    _config(workdir)
+    url = locked_pypi.simple.replace("http://", f"http://ci:{SECRET}@")
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", url)
+    write(workdir / "requirements.txt", "acme-billing==1.2\n")
+    outputs = []
+    for format in ("text", "json", "sarif", "github", "markdown"):
+        result = depguard("check", "-f", format, "-v")
+        assert result.code == 0, result.out + result.err
+        outputs.append(result.out + result.err)
+    assert "acme-billing" in outputs[1]
+    assert all(SECRET not in text for text in outputs)
+    _assert_not_in_cache(tmp_path / "cache", SECRET)
+
+
+@pytest.mark.parametrize("how", ["missing", "wrong"])
+def test_refused_credentials_are_a_clear_error_that_fails_closed(
+    depguard, workdir: Path, locked_pypi: PyPIServer, tmp_path: Path, monkeypatch, how: str
+) -> None:
+    _config(workdir)
+    url = locked_pypi.simple
+    if how == "wrong":
+        url = url.replace("http://", f"http://ci:wrong-{SECRET}@")
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", url)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    write(workdir / "requirements.txt", "acme-billing==1.2\n")
+    for format in ("json", "text", "sarif"):
+        result = depguard("check", "-f", format)
+        assert result.code == 1
+        assert SECRET not in result.out + result.err
+    report = depguard("check", "-f", "json")
+    finding = report.package("acme-billing")["findings"][0]
+    assert finding["id"] == "registry-error"
+    assert locked_pypi.base in finding["message"]
+    if how == "wrong":  # pypiserver answers 403 to a wrong password
+        assert "denied access (HTTP 403)" in finding["message"]
+    else:
+        assert "HTTP 401" in finding["message"] and "none were found" in finding["message"]
+    _assert_not_in_cache(tmp_path / "cache", SECRET)
+
+
+def test_credentials_from_netrc(
+    depguard, workdir: Path, locked_pypi: PyPIServer, tmp_path: Path, monkeypatch
+) -> None:
+    _config(workdir)
+    netrc = write(tmp_path / "home" / ".netrc", f"machine 127.0.0.1\nlogin ci\npassword {SECRET}\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", locked_pypi.simple)
+    write(workdir / "requirements.txt", "acme-billing==1.2\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 0, result.out
+    # a .netrc inside the checked tree is never read
+    inside = write(workdir / ".netrc", f"machine 127.0.0.1\nlogin ci\npassword {SECRET}\n")
+    inside.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(inside))
+    (workdir / ".git").mkdir()
+    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    result = depguard("check", "-f", "json")
+    assert result.code == 1 and "HTTP 401" in result.out
+
+
+def test_credentials_from_a_keyring_helper(
+    depguard, workdir: Path, locked_pypi: PyPIServer, tmp_path: Path, monkeypatch
+) -> None:
+    helper = write(
+        tmp_path / "bin" / "keyring",
+        f'#!/bin/sh\n[ "$1" = get ] && [ "$3" = ci ] && echo "{SECRET}" && exit 0\nexit 1\n',
+    )
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{helper.parent}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("ACME_INDEX_USER", "ci")
+    write(
+        workdir / "depguard.toml",
+        f'[[index]]\nname = "acme"\nurl = "{locked_pypi.simple}"\nnames = ["acme-*"]\n'
+        'username_env = "ACME_INDEX_USER"\nkeyring = true\n',
+    )
+    write(workdir / "requirements.txt", "acme-billing==1.2\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 0, result.out
+    assert SECRET not in result.out + result.err
+
+
+@pytest.mark.parametrize("status", [403, 500])
+def test_private_index_errors_fail_closed(
+    depguard, workdir: Path, tmp_path: Path, monkeypatch, status: int
+) -> None:
+    broken = RegistryServer(tmp_path / "nothing").start()
+    broken.handler = lambda request: Answer(status, b"no", {"Content-Type": "text/plain"})
+    try:
+        _config(workdir)
+        monkeypatch.setenv(
+            "DEPGUARD_PRIVATE_INDEX_URL", f"http://ci:{SECRET}@127.0.0.1:{broken.port}/simple/"
+        )
+        write(workdir / "depguard.toml", 'private = ["acme-*"]\nretries = 0\n')
+        write(workdir / "requirements.txt", "acme-billing\n")
+        result = depguard("check", "-f", "json")
+        assert result.code == 1
+        finding = result.package("acme-billing")["findings"][0]
+        assert finding["id"] == "registry-error"
+        assert f"HTTP {status}" in finding["message"]
+        assert f"127.0.0.1:{broken.port}" in finding["message"]
+        assert SECRET not in result.out + result.err
+        text = depguard("check")
+        assert SECRET not in text.out + text.err and "registry-error" in text.out
+        assert broken.requests, "the private index was asked"
+    finally:
+        broken.stop()
+
+
+def _assert_not_in_cache(cache: Path, secret: str) -> None:
+    assert cache.exists()
+    for path in cache.rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+
+
+def test_json_simple_api_pages_are_read(tmp_path: Path) -> None:
+    from depguard.registries.simple import parse_project_page
+
+    page = {
+        "meta": {"api-version": "1.1"},
+        "name": "acme-billing",
+        "versions": ["1.0", "1.2", "2.0rc1"],
+        "files": [
+            {
+                "filename": "acme_billing-1.0-py3-none-any.whl",
+                "url": "x",
+                "hashes": {},
+                "upload-time": "2024-01-02T03:04:05.000000Z",
+            },
+            {
+                "filename": "acme_billing-1.2.tar.gz",
+                "url": "y",
+                "hashes": {},
+                "upload-time": "2025-01-02T03:04:05Z",
+                "yanked": "broken",
+            },
+        ],
+    }
+    info = parse_project_page(
+        json.dumps(page).encode(), "application/vnd.pypi.simple.v1+json", "acme-billing"
+    )
+    assert info.versions == ("1.0", "1.2", "2.0rc1")
+    assert info.latest_version == "1.2" and info.yanked == {"1.2": "broken"}
+    assert info.created is not None and info.created.year == 2024
