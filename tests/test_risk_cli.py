@@ -37,7 +37,7 @@ def test_registered_look_alike_is_blocked_with_its_reason(
     assert result.code == 1
     line = next(row for row in result.out.splitlines() if "reqeusts" in row)
     assert line.startswith("BLOCK")
-    assert "imitates `requests` (transposed letters); 1 release; no repository" in line
+    assert "imitates `requests` (transposed letters); weak signals together: " in line
     doc = depguard("check", "-f", "json").json
     package = next(p for p in doc["packages"] if p["name"] == "reqeusts")
     kinds = {f["id"]: f for f in package["findings"]}
@@ -66,9 +66,15 @@ def test_peers_false_positives_stay_quiet(depguard, registry, workdir: Path) -> 
 
 def test_weights_are_configurable(depguard, registry, workdir: Path) -> None:
     write(workdir / "requirements.txt", "reqeusts\nhttpx2\n")
-    write(workdir / "pyproject.toml", "[tool.depguard.weights]\ntyposquat = 70\n")
+    plain = depguard("check", "-f", "json")
+    write(workdir / "pyproject.toml", "[tool.depguard.weights]\ntyposquat = 45\n")
+    same = depguard("check", "-f", "json")  # the default, configured: nothing changes
+    for name in ("reqeusts", "httpx2"):
+        assert same.package(name)["risk"] == plain.package(name)["risk"], name
+    assert plain.package("httpx2")["risk"] == 10  # a maintained look-alike only informs
+    write(workdir / "pyproject.toml", "[tool.depguard.weights]\ntyposquat = 90\n")
     assert depguard("check", "--offline", "-f", "json").package("reqeusts")["verdict"] == "block"
-    assert depguard("check", "-f", "json").package("httpx2")["verdict"] == "block"
+    assert depguard("check", "-f", "json").package("httpx2")["risk"] == 20  # scaled: 10 x 2
     write(
         workdir / "pyproject.toml",
         "[tool.depguard]\nwarn_score = 50\n[tool.depguard.severity]\ntyposquat = 'info'\n",
@@ -82,7 +88,8 @@ def test_young_look_alike_reason_with_its_age(env, registry, workdir: Path) -> N
     now = dt.datetime(2026, 6, 2, 12, tzinfo=dt.timezone.utc)  # four days after the upload
     report = check(RunOptions(paths=["requirements.txt"]), settings, now=now)
     assert _reason(report.packages[0]).startswith(
-        "imitates `requests` (transposed letters); created 4 days ago; 1 release; no repository"
+        "imitates `requests` (transposed letters); created 4 days ago; weak signals "
+        "together: young, 1 release, no repository, one maintainer, with a look-alike name"
     )
     assert report.packages[0].verdict.value == "block"
     assert "BLOCK" in render_plain(report)

@@ -18,7 +18,7 @@ from depguard.model import (
     Verdict,
 )
 
-from support.evidence import NOW, evidence, finding, ids, recorded, report
+from support.evidence import NOW, evidence, finding, ids, points, recorded, report
 
 DAY = dt.timedelta(days=1)
 CREATED = dt.datetime(2026, 5, 29, 0, 5, 16, tzinfo=dt.timezone.utc)  # reqeusts.json, first upload
@@ -27,36 +27,44 @@ CREATED = dt.datetime(2026, 5, 29, 0, 5, 16, tzinfo=dt.timezone.utc)  # reqeusts
 def test_young_look_alike_is_blocked_with_a_readable_reason() -> None:
     item = report(evidence("reqeusts", recorded("reqeusts")), now=CREATED + 4 * DAY)
     assert item.verdict is Verdict.BLOCK
-    assert ids(item)[:4] == ["typosquat", "recently-created", "few-releases", "no-repository"]
+    assert ids(item)[:3] == ["typosquat", "recently-created", "weak-signals"]
     assert item.reason == (
-        "imitates `requests` (transposed letters); created 4 days ago; 1 release"
-    )
-    from depguard.report.text import _reason
-
-    assert _reason(item).startswith(
-        "imitates `requests` (transposed letters); created 4 days ago; 1 release; no repository"
+        "imitates `requests` (transposed letters); created 4 days ago; weak signals "
+        "together: young, 1 release, no repository, one maintainer, with a look-alike name"
     )
     squat = finding(item, "typosquat")
     assert squat["similar_to"] == "requests" and squat["kind"] == "transposition"
     assert squat["similar_to_rank"] == 7 and squat["severity"] == "medium"
-    assert finding(item, "recently-created")["weight"] == 40  # under a week: stronger
+    assert points(item, "recently-created") == 40  # under a week: stronger
+    assert "weight" not in squat  # the policy's, never the evidence's
 
 
-def test_the_same_look_alike_a_year_later_is_established_and_not_blocked() -> None:
+def test_the_same_look_alike_a_year_later_is_still_blocked_age_is_not_use() -> None:
     item = report(evidence("reqeusts", recorded("reqeusts")), now=CREATED + 400 * DAY)
     squat = finding(item, "typosquat")
-    assert squat["severity"] == "low" and squat["weight"] == 10 and squat["established"] is True
-    assert "on PyPI for 1 years" in squat["message"] or "on PyPI for 13 months" in squat["message"]
+    assert squat["severity"] == "medium" and points(item, "typosquat") == 45
     assert "recently-created" not in ids(item)
-    assert item.verdict is not Verdict.BLOCK  # established near a popular name: at most warn
+    assert item.verdict is Verdict.BLOCK
+    assert "weak signals together: no usage figure, 1 release" in item.reason
+    used = report(
+        evidence("reqeusts", recorded("reqeusts"), downloads=Downloads(80_000, "PyPI API")),
+        now=CREATED + 400 * DAY,
+    )
+    squat = finding(used, "typosquat")
+    assert squat["severity"] == "low" and points(used, "typosquat") == 10
+    assert squat["established"] is True and "80,000 downloads last month" in squat["message"]
+    assert used.verdict is Verdict.ALLOW
 
 
-def test_a_real_lookalike_with_a_history_warns() -> None:
+def test_a_real_lookalike_with_a_history_only_informs() -> None:
     # httpx2: the pydantic organization's fork of httpx, six months old, 24 releases
     item = report(evidence("httpx2", recorded("httpx2")))
     assert ids(item) == ["typosquat"]
-    assert finding(item, "typosquat")["message"] == "imitates `httpx` (added or dropped affix)"
-    assert item.verdict is Verdict.WARN
+    assert finding(item, "typosquat")["message"] == (
+        "resembles `httpx` (added or dropped affix); a maintained project (24 releases, "
+        "a repository)"
+    )
+    assert item.verdict is Verdict.ALLOW and points(item, "typosquat") == 10
 
 
 def test_unknown_metadata_still_warns_on_a_look_alike() -> None:
@@ -85,13 +93,18 @@ def test_hallucination_shape_young_blocks_old_informs() -> None:
     young = report(evidence("requests-helper", info), now=created + 10 * DAY)
     shaped = finding(young, "name-pattern")
     assert shaped["similar_to"] == "requests" and shaped["word"] == "-helper"
-    assert shaped["severity"] == "medium" and shaped["weight"] == 40
+    assert shaped["severity"] == "medium" and points(young, "name-pattern") == 40
     assert young.verdict is Verdict.BLOCK  # young + hallucination shape
     old = report(evidence("requests-helper", info), now=created + 800 * DAY)
-    assert finding(old, "name-pattern")["weight"] == 5
-    assert old.verdict is Verdict.ALLOW
+    assert points(old, "name-pattern") == 20  # old but not used: age alone is nothing
+    assert old.verdict is Verdict.ALLOW  # 16 releases, a repository: not thin
+    used = report(
+        evidence("requests-helper", info, downloads=Downloads(60_000, "PyPI API")),
+        now=created + 800 * DAY,
+    )
+    assert points(used, "name-pattern") == 5
     unknown = report(evidence("requests-helper"))
-    assert finding(unknown, "name-pattern")["weight"] == 20
+    assert points(unknown, "name-pattern") == 20
 
 
 def test_name_pattern_leaves_look_alikes_to_typosquat() -> None:
@@ -183,7 +196,13 @@ def test_recently_created_thresholds() -> None:
     month = finding(
         report(evidence("runcost-ai", info), now=info.created + 12 * DAY), "recently-created"
     )
-    assert month["weight"] == 30 and month["message"] == "created 12 days ago"
+    assert month["message"] == "created 12 days ago"
+    assert (
+        points(
+            report(evidence("runcost-ai", info), now=info.created + 12 * DAY), "recently-created"
+        )
+        == 30
+    )
     custom = Settings(thresholds=Thresholds(recent_days=60))
     later = report(evidence("runcost-ai", info), now=info.created + 40 * DAY, settings=custom)
     assert "recently-created" in ids(later)
@@ -193,7 +212,7 @@ def test_same_owner_softens_a_match() -> None:
     info = _info(name="requestss", repository="https://github.com/requests/requestss-extras")
     item = report(evidence("requestss", info), now=info.created + 10 * DAY if info.created else NOW)
     squat = finding(item, "typosquat")
-    assert squat["severity"] == "low" and squat["weight"] == 5
+    assert squat["severity"] == "low" and points(item, "typosquat") == 5
     assert squat["same_owner"] == "requests/requestss-extras"
     copied = _info(name="requestss", repository="https://github.com/psf/requests")
     assert finding(report(evidence("requestss", copied)), "typosquat")["severity"] == "medium"
@@ -232,5 +251,5 @@ def test_npm_names_are_judged_by_name_alone() -> None:
 
 def test_findings_carry_their_weight() -> None:
     item = report(evidence("reqeusts"))
-    assert finding(item, "typosquat")["weight"] == 45
+    assert points(item, "typosquat") == 45 and "weight" not in finding(item, "typosquat")
     assert Severity(finding(item, "typosquat")["severity"]) is Severity.MEDIUM

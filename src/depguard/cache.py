@@ -31,7 +31,9 @@ RETENTION = 30 * 24 * HOUR
 """How long diskcache keeps an entry at all (stale entries serve only when offline or the
 registry is unreachable)."""
 
-SCHEMA = 1
+SCHEMA = 2
+"""Bumped when cached facts change shape: 2 added release files, dependencies and the
+description head, which a version-1 entry would read as unknown."""
 
 
 def default_cache_dir() -> Path:

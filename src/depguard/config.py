@@ -31,7 +31,7 @@ class Thresholds:
     few_releases: int = 2
     block_score: int = 70
     warn_score: int = 40
-    established_days: int = 365
+    young_days: int = 365
     established_downloads: int = 50_000
     popularity_ratio: int = 100
     min_release_age: int = 48

@@ -12,7 +12,16 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from depguard.model import Finding, JSONValue, Severity
+from depguard.model import Finding, JSONValue, Severity, Tier
+
+
+@dataclass(frozen=True)
+class TierWeight:
+    """Points a finding is worth in one of its other tiers, and when a signal chooses it."""
+
+    tier: Tier
+    points: int
+    when: str
 
 
 @dataclass(frozen=True)
@@ -20,21 +29,46 @@ class FindingType:
     id: str
     severity: Severity
     weight: int
+    """Points in the normal tier: what ``[tool.depguard.weights]`` sets."""
     title: str
     help: str
+    tiers: tuple[TierWeight, ...] = ()
 
     def make(
         self,
         message: str,
         *,
         severity: Severity | None = None,
+        tier: Tier = Tier.NORMAL,
         **evidence: JSONValue,
     ) -> Finding:
-        return Finding(self.id, severity or self.severity, message, dict(evidence))
+        return Finding(self.id, severity or self.severity, message, dict(evidence), tier=tier)
+
+    def points(self, tier: Tier) -> int:
+        """The default points of ``tier`` (a tier the finding does not declare is normal)."""
+        return next((t.points for t in self.tiers if t.tier is tier), self.weight)
+
+    @property
+    def weight_text(self) -> str:
+        """The weight column of the README's table: ``45; 10 when established, ...``."""
+        if not self.tiers:
+            return str(self.weight)
+        others = ", ".join(f"{t.points} {t.when}" for t in self.tiers)
+        return f"{self.weight}; {others}"
 
 
-def _t(id: str, severity: Severity, weight: int, title: str, help: str) -> FindingType:
-    return FindingType(id, severity, weight, title, " ".join(help.split()))
+def _t(
+    id: str,
+    severity: Severity,
+    weight: int,
+    title: str,
+    help: str,
+    tiers: tuple[TierWeight, ...] = (),
+) -> FindingType:
+    return FindingType(id, severity, weight, title, " ".join(help.split()), tiers)
+
+
+S, W, MIN = Tier.STRONG, Tier.WEAK, Tier.MINIMAL
 
 
 H, M, L = Severity.HIGH, Severity.MEDIUM, Severity.LOW
@@ -56,6 +90,10 @@ TYPOSQUAT = _t(
     """The name is a small edit, homoglyph, separator change, affix or reordering of a far more
     popular package's name (named in `similar_to`). Check that you meant this package and not
     the popular one.""",
+    (
+        TierWeight(W, 10, "when used (popular or widely downloaded) or a maintained project"),
+        TierWeight(MIN, 5, "from the popular project's owner"),
+    ),
 )
 IMPORT_NAME = _t(
     "import-name",
@@ -71,9 +109,14 @@ NAME_PATTERN = _t(
     L,
     20,
     "Name has the shape of a hallucination",
-    """A popular name combined with a generic word (`-utils`, `-helper`, `secure-`, `easy-`,
-    `-client`, `-sdk`) that is not itself an established package: the shape language models
-    invent and attackers register.""",
+    """A popular name combined with generic words or another popular name (`-utils`, `-lite`,
+    `-http`, `node-…-orm`, `secure-`, two popular names glued: `kind` is `combination`, the
+    popular part is `similar_to`) that is not itself an established package: the shape language
+    models invent and attackers register (combosquatting).""",
+    (
+        TierWeight(S, 40, "when young"),
+        TierWeight(MIN, 5, "when used (popular or widely downloaded)"),
+    ),
 )
 STDLIB_NAME = _t(
     "stdlib-name",
@@ -90,6 +133,7 @@ RECENTLY_CREATED = _t(
     "Package was created recently",
     """The first release is younger than the threshold (default 30 days; stronger under 7).
     Squatters register hallucinated names quickly; give a new package time or review it.""",
+    (TierWeight(S, 40, "under a week"),),
 )
 LOW_DOWNLOADS = _t(
     "low-downloads",
@@ -126,6 +170,36 @@ EMPTY_DESCRIPTION = _t(
     10,
     "Empty description",
     """No summary or description: placeholder packages rarely document themselves.""",
+)
+PLACEHOLDER = _t(
+    "placeholder",
+    M,
+    35,
+    "Package has no substance",
+    """The newest release holds nothing a library would: no files, or only tiny ones (a wheel
+    of a couple of kB) with no dependencies, or the package says it is a placeholder, a reserved
+    name, a security holding package or a research ("slopsquatting", "hallucination") package.
+    Installing it gives the code nothing; the name was most likely wrong.""",
+    (TierWeight(S, 60, "when the package says so itself or has no files"),),
+)
+MODULE_MISSING = _t(
+    "module-missing",
+    H,
+    60,
+    "Package does not provide the imported module",
+    """The code imports a module under this name, but the package's newest wheel does not
+    contain it (its file list was read from the index): installing the package will not make
+    the import work, so the name is wrong whatever the registry holds.""",
+)
+WEAK_SIGNALS = _t(
+    "weak-signals",
+    M,
+    0,
+    "Several weak signals together",
+    """Unknown or young usage, one release, no repository, a single maintainer, tiny files:
+    each is common in honest small packages, together they describe a placeholder or a squat.
+    Three or more of them warn; with a look-alike name, the hallucination shape, a placeholder
+    or a missing module they block. The message names them.""",
 )
 INSTALL_SCRIPTS = _t(
     "install-scripts",
@@ -303,6 +377,9 @@ CATALOG: dict[str, FindingType] = {
         IMPORT_NAME,
         STDLIB_NAME,
         NAME_PATTERN,
+        PLACEHOLDER,
+        MODULE_MISSING,
+        WEAK_SIGNALS,
         RECENTLY_CREATED,
         LOW_DOWNLOADS,
         FEW_RELEASES,
@@ -335,7 +412,9 @@ def markdown_table() -> str:
     """The README's table of finding ids, generated from the catalog."""
     rows = ["| id | severity | weight | meaning |", "|---|---|---|---|"]
     for t in CATALOG.values():
-        rows.append(f"| `{t.id}` | {t.severity.value} | {t.weight} | **{t.title}.** {t.help} |")
+        rows.append(
+            f"| `{t.id}` | {t.severity.value} | {t.weight_text} | **{t.title}.** {t.help} |"
+        )
     return "\n".join(rows)
 
 

@@ -1,8 +1,13 @@
 """How established a package is, from the evidence alone: the facts the risk signals share.
 
+Established means *used*: in the bundled popularity snapshot (the most downloaded packages,
+and on npm the most depended on), or downloaded at least ``established_downloads`` times a
+month by the live count. Age alone never establishes anything: placeholders and dormant squats
+are never taken down, so a year on the index says nothing about safety.
+
 Unknown stays unknown: a missing creation date is never "new", a missing download count is
-never "few". The age of a package whose creation date the registry did not give is bounded
-below by its latest release (it is at least that old), which is enough to call it established.
+never "few". Only a creation date the registry gave counts as an age (a mirror's copy dates
+are not one: the npm mirror reachable here omits ``time.created``, which then stays unknown).
 """
 
 from __future__ import annotations
@@ -42,14 +47,24 @@ def is_young(evidence: Evidence, thresholds: Thresholds, now: datetime) -> bool:
     return age is not None and age < thresholds.recent_days
 
 
-def is_established(evidence: Evidence, thresholds: Thresholds, now: datetime) -> bool:
-    """Popular, or downloaded at least ``established_downloads`` times a month, or on the index
-    for at least ``established_days``: registries take malicious look-alikes down within days,
-    so a package that has stayed that long has been seen by many."""
+def under_a_year(evidence: Evidence, thresholds: Thresholds, now: datetime) -> bool:
+    """First release younger than ``young_days`` (a year; only when the date is known)."""
+    age = age_days(evidence.info, now)
+    return age is not None and age < thresholds.young_days
+
+
+def is_established(evidence: Evidence, thresholds: Thresholds) -> bool:
+    """Used: popular (in the snapshot), or downloaded at least ``established_downloads`` times
+    a month. Never by age."""
     if is_popular(evidence):
         return True
     count = evidence.downloads.last_month
-    if count is not None and count >= thresholds.established_downloads:
-        return True
-    age = minimum_age_days(evidence.info, now)
-    return age is not None and age >= thresholds.established_days
+    return count is not None and count >= thresholds.established_downloads
+
+
+def usage_unknown_or_low(evidence: Evidence, thresholds: Thresholds) -> bool:
+    """Not established, and no live count shows real use (``low_downloads`` or more)."""
+    if is_established(evidence, thresholds):
+        return False
+    count = evidence.downloads.last_month
+    return count is None or count < thresholds.low_downloads

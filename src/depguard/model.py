@@ -73,6 +73,21 @@ class Severity(str, Enum):
         return {Severity.HIGH: Severity.MEDIUM}.get(self, Severity.LOW)
 
 
+class Tier(str, Enum):
+    """How strongly one finding counts in the risk score, chosen by the signal from the evidence
+    (a young look-alike is strong, an established one weak). The points each tier is worth are
+    the policy's (:mod:`depguard.findings` declares them per finding id); they never travel in
+    the finding's evidence or in the report."""
+
+    STRONG = "strong"
+    NORMAL = "normal"
+    WEAK = "weak"
+    MINIMAL = "minimal"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Location:
     path: str
@@ -230,6 +245,41 @@ class Vulnerability:
 
 
 @dataclass(frozen=True)
+class ReleaseFile:
+    """One file of the newest release, as the index lists it (sizes in bytes)."""
+
+    filename: str
+    size: int | None = None
+    kind: str = ""
+    """``wheel``, ``sdist``, ``tarball`` (npm) or another distribution type."""
+    url: str | None = None
+    sha256: str | None = None
+    entries: int | None = None
+    """How many files the archive holds, when the index says (npm ``dist.fileCount``)."""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "filename": self.filename,
+            "size": self.size,
+            "kind": self.kind,
+            "url": self.url,
+            "sha256": self.sha256,
+            "entries": self.entries,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReleaseFile:
+        return cls(
+            filename=str(data["filename"]),
+            size=_int_or_none(data.get("size")),
+            kind=str(data.get("kind") or ""),
+            url=data.get("url") if isinstance(data.get("url"), str) else None,
+            sha256=data.get("sha256") if isinstance(data.get("sha256"), str) else None,
+            entries=_int_or_none(data.get("entries")),
+        )
+
+
+@dataclass(frozen=True)
 class PackageInfo:
     """Facts derived from a registry document. Every field but the identity is optional:
     ``None`` means the registry did not say, which is never read as a risk by itself."""
@@ -267,6 +317,12 @@ class PackageInfo:
     """Which registry document the facts came from, where there is a choice: npm "full" or
     "abbreviated" (the abbreviated one has no creation date, maintainers or repository: those
     stay None, unknown)."""
+    files: tuple[ReleaseFile, ...] | None = None
+    """The newest release's files (None: the index did not list them; empty: it has none)."""
+    dependencies: int | None = None
+    """How many unconditional runtime dependencies the newest release declares."""
+    description_head: str | None = None
+    """The start of the long description (raw registry text: sanitise before showing)."""
 
     def to_json(self) -> dict[str, JSONValue]:
         return {
@@ -299,6 +355,9 @@ class PackageInfo:
                 k: dict(v) for k, v in self.version_install_scripts.items()
             },
             "document": self.document,
+            "files": None if self.files is None else [f.to_json() for f in self.files],
+            "dependencies": self.dependencies,
+            "description_head": self.description_head,
         }
 
     @classmethod
@@ -336,6 +395,11 @@ class PackageInfo:
                 str(k): dict(v) for k, v in (data.get("version_install_scripts") or {}).items()
             },
             document=data.get("document"),
+            files=None
+            if data.get("files") is None
+            else tuple(ReleaseFile.from_json(f) for f in data["files"]),
+            dependencies=_int_or_none(data.get("dependencies")),
+            description_head=data.get("description_head"),
         )
 
 
@@ -390,6 +454,8 @@ class Finding:
     message: str
     evidence: dict[str, JSONValue] = field(default_factory=dict)
     suppressed: str | None = None
+    tier: Tier = Tier.NORMAL
+    """How strongly it counts in the risk score; the policy turns it into points."""
 
     def to_json(self) -> dict[str, JSONValue]:
         out: dict[str, JSONValue] = {
@@ -484,16 +550,12 @@ class PackageReport:
 
     @property
     def reason(self) -> str:
-        active = [f for f in self.findings if not f.suppressed]
-        ranked = sorted(active, key=lambda f: _SEVERITY_ORDER[f.severity])
+        ranked = [f for f in self.findings if not f.suppressed]  # the policy's order
         if ranked:
             return "; ".join(f.message for f in ranked[:3])
         if self.allowlisted:
             return f"allowlisted: {self.allowlisted}"
         return "no risk found"
-
-
-_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
 @dataclass(frozen=True)
@@ -512,6 +574,10 @@ class Report:
         if self.errors:
             return Verdict.BLOCK
         return Verdict.worst(*(p.verdict for p in self.packages))
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _iso(value: datetime | None) -> str | None:

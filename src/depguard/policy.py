@@ -12,6 +12,16 @@
 * ``--fail-open`` turns ``registry-error`` into a warning.
 * A package referenced only by imports guarded with ``try: ... except ImportError`` is judged
   one severity lower.
+* Weak signals compound: a package that is not used (young, or no usage figure above
+  ``low_downloads``) and shows three or more of one or two releases, no repository, a single
+  maintainer, tiny or no files, no description is warned (`weak-signals`); with a look-alike
+  name, the hallucination shape, a placeholder, a missing module or an import name it is
+  blocked. The finding's message names the facts in plain words.
+
+Weights: each finding carries a :class:`~depguard.model.Tier` chosen by its signal; the points
+of each tier are declared with the finding id (:mod:`depguard.findings`). A weight configured
+for an id sets its normal tier and scales its other tiers in proportion, so a configured value
+equal to the default changes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from depguard import findings as F
 from depguard.allowlist import Allowlist, Entry
 from depguard.config import Settings
 from depguard.model import Evidence, Finding, PackageReport, Severity, Verdict
+from depguard.weak_signals import compound
 
 UNSUPPRESSIBLE = frozenset(
     {F.NOT_FOUND.id, F.QUARANTINED.id, F.DENYLISTED.id, F.DEPENDENCY_CONFUSION.id}
@@ -41,6 +52,10 @@ def judge(
 ) -> PackageReport:
     package = evidence.package
     findings = [_with_configured_severity(f, settings) for f in found]
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=dt.timezone.utc)
+    together = compound(evidence, findings, settings.thresholds, midnight)
+    if together is not None:
+        findings.append(_with_configured_severity(together, settings))
 
     if settings.fail_open:
         findings = [
@@ -97,7 +112,7 @@ def judge(
         findings = [f if f.id in UNSUPPRESSIBLE else replace(f, suppressed=note) for f in findings]
 
     active = [f for f in findings if not f.suppressed]
-    risk = min(100, sum(_weight(f, settings) for f in active))
+    risk = min(100, sum(weight(f, settings) for f in active))
     verdict = Verdict.worst(*(f.severity.verdict for f in active))
     thresholds = settings.thresholds
     if risk >= thresholds.block_score:
@@ -130,14 +145,21 @@ def _with_configured_severity(finding: Finding, settings: Settings) -> Finding:
     return replace(finding, severity=configured)
 
 
-def _weight(finding: Finding, settings: Settings) -> int:
-    if finding.id in settings.weights:
-        return settings.weights[finding.id]
-    explicit = finding.evidence.get("weight")
-    if isinstance(explicit, int) and not isinstance(explicit, bool):
-        return explicit
+def weight(finding: Finding, settings: Settings) -> int:
+    """Points ``finding`` adds to the risk score: its tier's default, or, when the id has a
+    configured weight, that weight for the normal tier and the other tiers scaled by the same
+    factor (``typosquat = 90`` doubles 45 and 10 and 5 alike; ``typosquat = 45`` changes
+    nothing)."""
     kind = F.CATALOG.get(finding.id)
-    return kind.weight if kind else 0
+    if kind is None:
+        return 0
+    default = kind.points(finding.tier)
+    configured = settings.weights.get(finding.id)
+    if configured is None or configured == kind.weight:
+        return default
+    if kind.weight == 0:
+        return configured if default == 0 else default
+    return min(100, round(default * configured / kind.weight))
 
 
 def _chosen_versions(evidence: Evidence) -> list[str]:
@@ -150,7 +172,15 @@ _ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.suppressed is not None, _ORDER[f.severity]))
+    """Worst first; `weak-signals` sorts with the warnings, after the findings it sums up, so
+    the reason line reads "imitates `x`; ...; several weak signals together (...)"."""
+
+    def rank(f: Finding) -> int:
+        if f.id == F.WEAK_SIGNALS.id:
+            return max(_ORDER[f.severity], _ORDER[Severity.MEDIUM])
+        return _ORDER[f.severity]
+
+    return sorted(findings, key=lambda f: (f.suppressed is not None, rank(f)))
 
 
 def exit_code(worst: Verdict, fail_on: str) -> int:

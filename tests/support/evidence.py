@@ -67,6 +67,14 @@ def ids(item: PackageReport) -> list[str]:
     return [f.id for f in item.findings if not f.suppressed]
 
 
+def points(item: PackageReport, finding_id: str, settings: Settings | None = None) -> int:
+    """What the policy counts for one finding of ``item`` in the risk score."""
+    from depguard.policy import weight
+
+    found = next(f for f in item.findings if f.id == finding_id)
+    return weight(found, settings or Settings())
+
+
 def finding(item: PackageReport, finding_id: str) -> dict[str, object]:
     found = next(f for f in item.findings if f.id == finding_id)
     return found.to_json()

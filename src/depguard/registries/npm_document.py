@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from depguard.model import Ecosystem, PackageInfo
+from depguard.model import Ecosystem, PackageInfo, ReleaseFile
 from depguard.npm_semver import parse_version
 from depguard.timeutil import parse_timestamp
 
 INSTALL_SCRIPTS = ("preinstall", "install", "postinstall")
-SECURITY_HOLDING = "0.0.1-security"
+SECURITY_HOLDING = re.compile(r"^0\.0\.\d+-security(?:\.\d+)?$")
+"""The versions npm publishes when it takes a malicious package over (``0.0.1-security``,
+``0.0.2-security``, ``0.0.1-security.1``)."""
 _VERSIONS_START = re.compile(r'"versions"\s*:\s*\{')
 _EMPTY = re.compile(r"\{\s*\}")
 _FIRST_KEY = re.compile(r'\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*\{')
@@ -238,8 +240,10 @@ def _build(document: Mapping[str, Any], facts: VersionFacts, requested: str) -> 
         else None
     )
     status, reason = None, None
-    if latest == SECURITY_HOLDING and (
-        "security holding" in (summary or "").lower() or len(facts.versions) == 1
+    if (
+        latest is not None
+        and SECURITY_HOLDING.match(latest)
+        and ("security holding" in (summary or "").lower() or len(facts.versions) == 1)
     ):
         status = "quarantined"
         reason = "npm replaced the package with a security holding package (malicious code)"
@@ -278,7 +282,34 @@ def _build(document: Mapping[str, Any], facts: VersionFacts, requested: str) -> 
         dist_tags=tags,
         version_install_scripts={k: dict(v) for k, v in facts.scripts.items()},
         document="full" if full else "abbreviated",
+        files=_tarball(manifest) if facts.latest else None,
+        dependencies=_dependencies(manifest) if facts.latest else None,
+        description_head=readme[:1000] if readme and readme.strip() != _NO_README else None,
     )
+
+
+def _tarball(manifest: Mapping[str, Any]) -> tuple[ReleaseFile, ...] | None:
+    """The latest version's tarball, with its unpacked size and file count when npm gives them."""
+    dist = manifest.get("dist")
+    if not isinstance(dist, Mapping) or not isinstance(dist.get("tarball"), str):
+        return None
+    size, count = dist.get("unpackedSize"), dist.get("fileCount")
+    return (
+        ReleaseFile(
+            filename=dist["tarball"].rsplit("/", 1)[-1],
+            size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+            kind="tarball",
+            url=dist["tarball"],
+            entries=count if isinstance(count, int) and not isinstance(count, bool) else None,
+        ),
+    )
+
+
+def _dependencies(manifest: Mapping[str, Any]) -> int | None:
+    deps = manifest.get("dependencies")
+    if deps is None:
+        return 0
+    return len(deps) if isinstance(deps, Mapping) else None
 
 
 def _maintainers(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from depguard.model import Ecosystem, PackageInfo, Vulnerability
+from depguard.model import Ecosystem, PackageInfo, ReleaseFile, Vulnerability
 from depguard.timeutil import parse_timestamp
 
 Bytes = bytes | bytearray
@@ -206,7 +206,54 @@ def _build(document: Mapping[str, Any], facts: ReleaseFacts, requested: str) -> 
         homepage=homepage,
         vulnerabilities=_vulnerabilities(document.get("vulnerabilities")),
         vulnerabilities_version=latest,
+        files=_files(document.get("urls")),
+        dependencies=_dependencies(info.get("requires_dist")),
+        description_head=description[:DESCRIPTION_HEAD]
+        if description and _meaningful(description)
+        else None,
     )
+
+
+DESCRIPTION_HEAD = 1000
+"""Characters of the long description kept (enough to read what a placeholder declares)."""
+MAX_FILES = 64
+"""Files of the newest release kept (wheels for every platform run to hundreds)."""
+_KINDS = {"bdist_wheel": "wheel", "sdist": "sdist"}
+
+
+def _files(value: object) -> tuple[ReleaseFile, ...] | None:
+    """The newest release's files (``urls``): name, size, type, URL and hash."""
+    if not isinstance(value, list):
+        return None
+    files: list[ReleaseFile] = []
+    for item in value:
+        if not isinstance(item, Mapping) or not isinstance(item.get("filename"), str):
+            continue
+        size = item.get("size")
+        digests = item.get("digests")
+        sha = digests.get("sha256") if isinstance(digests, Mapping) else None
+        kind = item.get("packagetype")
+        files.append(
+            ReleaseFile(
+                filename=item["filename"],
+                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+                kind=_KINDS.get(kind, kind) if isinstance(kind, str) else "",
+                url=_str(item.get("url")),
+                sha256=sha if isinstance(sha, str) else None,
+            )
+        )
+        if len(files) >= MAX_FILES:
+            break
+    return tuple(files)
+
+
+def _dependencies(value: object) -> int | None:
+    """Runtime requirements without an ``extra`` marker (those an install always pulls)."""
+    if value is None:
+        return 0
+    if not isinstance(value, list):
+        return None
+    return sum(1 for r in value if isinstance(r, str) and "extra" not in r.partition(";")[2])
 
 
 def _info(document: Mapping[str, Any]) -> Mapping[str, Any]:

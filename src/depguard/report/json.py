@@ -91,6 +91,13 @@ def _package(p: PackageReport) -> dict[str, Any]:
             status=info.status,
             organization=info.organization,
         )
+        if info.files is not None:
+            metadata["files"] = [
+                {"filename": clean(f.filename, 200), "size": f.size, "kind": f.kind}
+                for f in info.files
+            ]
+        if info.dependencies is not None:
+            metadata["dependencies"] = info.dependencies
         if info.install_scripts is not None:
             metadata["install_scripts"] = info.install_scripts
         if info.provenance is not None:

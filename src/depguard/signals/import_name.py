@@ -14,6 +14,8 @@ Not flagged:
 * a popular distribution (one in the snapshot) whose downloads the intended one does not at
   least double: a name that many people install on purpose is no slip (pyspark, whose own
   file is too large to have been read, beside databricks-connect);
+* a popular project named exactly after the module and used at least a tenth as much as the
+  provider (pymupdf4llm beside pymupdf, which vendors a copy of its module);
 * a popular distribution that installs the module too, or that is the same project under a
   packaging-variant name (jupyter beside jupyter-core, ansible beside ansible-core,
   pydantic-ai beside pydantic-ai-slim; for a namespace, llama-index beside its
@@ -71,6 +73,8 @@ def _module(evidence: Evidence, match: import_names.Match, ratio_needed: int) ->
     family = _variant_of(package.normalized, keys[0])
     ratio = _download_ratio(keys[0], package.normalized)
     if not _outnumbered(ratio, ratio_needed, also_provides or family):
+        return None
+    if _own_project(package.normalized, match.key, ratio):
         return None
     shown = clean(package.name, 80)
     module = clean(match.key, 80)
@@ -155,6 +159,21 @@ def _registered_note(evidence: Evidence) -> str:
         f" ({shown} on {evidence.package.ecosystem.index_label} is a separate project, "
         f"a placeholder or someone else's registration{said})"
     )
+
+
+OWN_PROJECT_RATIO = 10
+"""A popular project named exactly after the module is someone else's import name only when
+the provider is downloaded at least this many times as much (sklearn: 83x; pymupdf4llm: 2x)."""
+
+
+def _own_project(requested: str, module: str, ratio: int | None) -> bool:
+    """A popular project whose name is the module's own (``pymupdf4llm``, which pymupdf also
+    vendors a copy of): the map leaves out modules a distribution installs under its own name,
+    so it cannot say this one installs it; a popular project used nearly as much as the
+    provider is a project in its own right, not a slip."""
+    if normalize(Ecosystem.PYPI, module) != requested or ratio is None:
+        return False
+    return ratio < OWN_PROJECT_RATIO
 
 
 def _download_ratio(intended: str, requested: str) -> int | None:

@@ -13,13 +13,10 @@ from collections.abc import Iterator
 from depguard import findings as F
 from depguard import lookalike
 from depguard.maturity import is_established, is_young
-from depguard.model import Evidence, Finding, LookupStatus, Severity
+from depguard.model import Evidence, Finding, LookupStatus, Severity, Tier
 from depguard.sanitize import clean
 from depguard.shapes import shape
 from depguard.signals import Context
-
-WEIGHT_YOUNG = 40
-WEIGHT_ESTABLISHED = 5
 
 
 def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
@@ -33,11 +30,11 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     message = f"shaped like a hallucinated name (`{clean(base, 80)}` + `{clean(word, 20)}`)"
     if is_young(evidence, context.thresholds, context.now):
         yield F.NAME_PATTERN.make(
-            message, severity=Severity.MEDIUM, weight=WEIGHT_YOUNG, similar_to=base, word=word
+            message, severity=Severity.MEDIUM, tier=Tier.STRONG, similar_to=base, word=word
         )
-    elif is_established(evidence, context.thresholds, context.now):
+    elif is_established(evidence, context.thresholds):
         yield F.NAME_PATTERN.make(
-            message, weight=WEIGHT_ESTABLISHED, similar_to=base, word=word, established=True
+            message, tier=Tier.MINIMAL, similar_to=base, word=word, established=True
         )
     else:
-        yield F.NAME_PATTERN.make(message, weight=F.NAME_PATTERN.weight, similar_to=base, word=word)
+        yield F.NAME_PATTERN.make(message, similar_to=base, word=word)

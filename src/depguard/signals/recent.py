@@ -6,11 +6,9 @@ from collections.abc import Iterator
 
 from depguard import findings as F
 from depguard.maturity import age_days, is_popular
-from depguard.model import Evidence, Finding
+from depguard.model import Evidence, Finding, Tier
 from depguard.signals import Context
 from depguard.timeutil import describe_age
-
-WEIGHT_VERY_RECENT = 40
 
 
 def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
@@ -24,5 +22,5 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     created = info.created.isoformat() if info.created else None
     message = f"created {describe_age(max(age, 0.0))} ago"
     very = age < thresholds.very_recent_days
-    weight = WEIGHT_VERY_RECENT if very else F.RECENTLY_CREATED.weight
-    yield F.RECENTLY_CREATED.make(message, weight=weight, created=created, age_days=round(age, 1))
+    tier = Tier.STRONG if very else Tier.NORMAL
+    yield F.RECENTLY_CREATED.make(message, tier=tier, created=created, age_days=round(age, 1))

@@ -2,11 +2,11 @@
 affixes, reordered words, plurals and npm scopes (see :mod:`depguard.lookalike`).
 
 The name alone raises the finding, so it is reported offline and for names no registry knows.
-Its weight depends on what the registry says: a young package (or one whose metadata is unknown)
-weighs fully; an established one (a year on the index, or widely downloaded) only informs,
-because registries take malicious look-alikes down within days; a package whose repository
-belongs to the popular project's owner (``requests-toolbelt`` under ``github.com/requests``)
-barely counts.
+Its weight depends on what the registry says: a package nobody is known to use weighs fully,
+however old (placeholders and dormant squats are never taken down); an established one (popular
+or widely downloaded) or a maintained project (a repository, three or more releases with files
+that hold something) only informs; a package whose repository belongs to the popular project's
+owner (``requests-toolbelt`` under ``github.com/requests``) barely counts.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from collections.abc import Iterator
 
 from depguard import findings as F
 from depguard import lookalike
-from depguard.maturity import is_established, minimum_age_days
-from depguard.model import Evidence, Finding, JSONValue, LookupStatus, PackageInfo, Severity
+from depguard.maturity import is_established
+from depguard.model import Evidence, Finding, JSONValue, LookupStatus, PackageInfo, Severity, Tier
 from depguard.sanitize import clean
 from depguard.signals import Context
-from depguard.timeutil import describe_age
+from depguard.substance import maintained
 
-WEIGHT_ESTABLISHED = 10
-WEIGHT_SAME_OWNER = 5
 _CODE_HOST = re.compile(r"^https?://(?:www\.)?[^/]+/([^/]+)/([^/#?]+)", re.IGNORECASE)
 
 
@@ -51,26 +49,36 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
         yield F.TYPOSQUAT.make(
             f"resembles {shown}, from the same owner ({clean(owner, 80)})",
             severity=Severity.LOW,
-            weight=WEIGHT_SAME_OWNER,
+            tier=Tier.MINIMAL,
             same_owner=owner,
             **facts,
         )
-    elif is_established(evidence, context.thresholds, context.now):
-        age = minimum_age_days(info, context.now)
-        since = (
-            f"; on {package.ecosystem.index_label} for {describe_age(age)}"
-            if age is not None
-            else "; widely downloaded"
-        )
+    elif is_established(evidence, context.thresholds):
         yield F.TYPOSQUAT.make(
-            f"resembles {shown}{since}",
+            f"resembles {shown}; in use itself ({_usage(evidence)})",
             severity=Severity.LOW,
-            weight=WEIGHT_ESTABLISHED,
+            tier=Tier.WEAK,
             established=True,
             **facts,
         )
+    elif maintained(info) and not _claims_the_original(info, target):
+        assert info is not None
+        yield F.TYPOSQUAT.make(
+            f"resembles {shown}; a maintained project ({info.releases} releases, a repository)",
+            severity=Severity.LOW,
+            tier=Tier.WEAK,
+            maintained=True,
+            **facts,
+        )
     else:
-        yield F.TYPOSQUAT.make(f"imitates {shown}", weight=F.TYPOSQUAT.weight, **facts)
+        yield F.TYPOSQUAT.make(f"imitates {shown}", **facts)
+
+
+def _usage(evidence: Evidence) -> str:
+    count = evidence.downloads.last_month
+    if count is not None:
+        return f"{count:,} downloads last month"
+    return "in the popularity snapshot"
 
 
 def plausible(evidence: Evidence, context: Context) -> lookalike.Match | None:
@@ -107,6 +115,14 @@ def _same_owner(info: PackageInfo | None, target: lookalike.Target) -> str | Non
         if lookalike.compact(account) in stems and lookalike.compact(repository) != target.compact:
             return f"{account}/{repository}"
     return None
+
+
+def _claims_the_original(info: PackageInfo | None, target: lookalike.Target) -> bool:
+    """A repository named exactly like the popular project: what a copy claims."""
+    found = _CODE_HOST.match((info.repository if info else None) or "")
+    if found is None:
+        return False
+    return lookalike.compact(re.sub(r"\.git$", "", found.group(2))) == target.compact
 
 
 def _explained_by_import_name(evidence: Evidence, target: str) -> bool:
