@@ -286,3 +286,140 @@ def test_json_simple_api_pages_are_read(tmp_path: Path) -> None:
     assert info.versions == ("1.0", "1.2", "2.0rc1")
     assert info.latest_version == "1.2" and info.yanked == {"1.2": "broken"}
     assert info.created is not None and info.created.year == 2024
+
+
+# -- what the project itself declares ----------------------------------------------------------
+
+
+def test_extra_index_url_is_reported_with_the_names_at_risk(
+    depguard, workdir: Path, private_pypi: PyPIServer
+) -> None:
+    write(
+        workdir / "requirements.txt",
+        f"--extra-index-url {private_pypi.simple}\nsix==1.16.0\nacme-billing==1.2\n",
+    )
+    result = depguard("check", "-f", "json")
+    # no `private` setting: acme-billing is not on the public index but on the project's own
+    # extra index, so it is internal (no false not-found), and at risk
+    assert result.code == 0, result.out
+    billing = result.package("acme-billing")
+    assert billing["verdict"] == "warn" and result.ids("acme-billing") == ["extra-index-url"]
+    assert "requirements.txt:1" in billing["findings"][0]["message"]
+    assert result.package("six")["verdict"] == "allow"
+    notices = " ".join(result.json.get("notices", []))
+    assert "names at risk: acme-billing" in notices and "--extra-index-url" in notices
+    text = depguard("check", "--fail-on", "warn")
+    assert text.code == 1 and "extra-index-url" in text.out
+
+
+def test_credentials_written_in_requirements_are_not_used_or_printed(
+    depguard, workdir: Path, locked_pypi: PyPIServer, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    written = locked_pypi.simple.replace("http://", f"http://ci:{SECRET}@")
+    write(workdir / "requirements.txt", f"--index-url {written}\nacme-billing==1.2\n")
+    result = depguard("check", "-f", "json")
+    assert SECRET not in result.out + result.err
+    assert result.code == 1 and "HTTP 401" in result.out  # the written password is not used
+    assert "credentials written in the file are not used" in result.out
+    # pip's ${VARIABLE} references name the environment: those are used
+    monkeypatch.setenv("ACME_USER", "ci")
+    monkeypatch.setenv("ACME_TOKEN", SECRET)
+    reference = locked_pypi.simple.replace("http://", "http://${ACME_USER}:${ACME_TOKEN}@")
+    write(workdir / "requirements.txt", f"--index-url {reference}\nacme-billing==1.2\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 0, result.out
+    assert SECRET not in result.out + result.err
+    _assert_not_in_cache(tmp_path / "cache", SECRET)
+
+
+def test_uv_indexes_and_sources(
+    depguard, workdir: Path, locked_pypi: PyPIServer, monkeypatch
+) -> None:
+    monkeypatch.setenv("UV_INDEX_ACME_USERNAME", "ci")
+    monkeypatch.setenv("UV_INDEX_ACME_PASSWORD", SECRET)
+    pyproject = f"""
+[project]
+name = "app"
+version = "1"
+dependencies = ["six==1.16.0", "acme-billing==1.2"]
+
+[[tool.uv.index]]
+name = "acme"
+url = "{locked_pypi.simple}"
+explicit = true
+
+[tool.uv.sources]
+acme-billing = {{ index = "acme" }}
+"""
+    write(workdir / "pyproject.toml", pyproject)
+    result = depguard("check", "-f", "json")
+    assert result.code == 0, result.out
+    assert result.ids("acme-billing") == [] and SECRET not in result.out
+    # the same index merged by version: at risk
+    write(
+        workdir / "pyproject.toml",
+        pyproject.replace("explicit = true", "")
+        + '\n[tool.uv]\nindex-strategy = "unsafe-best-match"\n',
+    )
+    result = depguard("check", "-f", "json")
+    assert result.ids("acme-billing") == ["extra-index-url"]
+    assert "unsafe-best-match" in result.package("acme-billing")["findings"][0]["message"]
+
+
+def test_poetry_source_pins_a_name_to_its_index(
+    depguard, workdir: Path, locked_pypi: PyPIServer, registry: RegistryServer, monkeypatch
+) -> None:
+    monkeypatch.setenv("POETRY_HTTP_BASIC_ACME_USERNAME", "ci")
+    monkeypatch.setenv("POETRY_HTTP_BASIC_ACME_PASSWORD", SECRET)
+    write(
+        workdir / "pyproject.toml",
+        f"""
+[tool.poetry]
+name = "app"
+version = "1"
+
+[tool.poetry.dependencies]
+python = "^3.10"
+six = "1.16.0"
+acme-billing = {{ version = "1.2", source = "acme" }}
+
+[[tool.poetry.source]]
+name = "acme"
+url = "{locked_pypi.simple}"
+priority = "explicit"
+""",
+    )
+    result = depguard("check", "-f", "json")
+    assert result.code == 0, result.out
+    assert result.ids("acme-billing") == []
+    # pinned to the private index, so its public twin is checked
+    assert registry.count("/pypi/acme-billing/json") == 1
+
+
+def test_pipfile_sources_pin_names(
+    depguard, workdir: Path, private_pypi: PyPIServer, registry: RegistryServer
+) -> None:
+    write(
+        workdir / "Pipfile",
+        f'[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\nverify_ssl = true\n\n'
+        f'[[source]]\nname = "acme"\nurl = "{private_pypi.simple}"\nverify_ssl = true\n\n'
+        '[packages]\nacme-auth = { version = "*", index = "acme" }\n',
+    )
+    write(workdir / "requirements.txt", "acme-auth\n")
+    registry.routes["/pypi/acme-auth/json"] = Answer(200, public_project("acme-auth"))
+    result = depguard("check", "-f", "json")
+    assert "dependency-confusion" in result.ids("acme-auth"), result.out
+
+
+def test_pip_configuration_when_asked(
+    depguard, workdir: Path, private_pypi: PyPIServer, monkeypatch
+) -> None:
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", private_pypi.simple)
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    write(workdir / "requirements.txt", "acme-billing==1.2\n")
+    assert depguard("check", "-f", "json").package("acme-billing")["verdict"] == "block"
+    write(workdir / "depguard.toml", "pip_config = true\n")
+    result = depguard("check", "-f", "json")
+    assert result.ids("acme-billing") == ["extra-index-url"]
+    assert "PIP_EXTRA_INDEX_URL" in result.package("acme-billing")["findings"][0]["message"]

@@ -84,6 +84,9 @@ class Settings:
     private_index_credentials: Credentials = field(default_factory=Credentials)
     indexes: tuple[Index, ...] = ()
     """``[[tool.depguard.index]]`` tables: more indexes, each with its role and names."""
+    pip_config: bool = False
+    """Also read pip's own index settings (``PIP_INDEX_URL``, ``PIP_EXTRA_INDEX_URL``,
+    ``pip.conf``) as the project's."""
     config_path: str | None = None
     root: str = "."
 

@@ -180,6 +180,8 @@ class Indexes:
         and gains the names the newcomer owns."""
         entries = list(self.entries)
         for index in more:
+            if index.role is Role.PUBLIC:
+                continue  # the public index is depguard's setting (a mirror may stand in)
             wanted = same_location_key(index.url)
             for n, known in enumerate(entries):
                 if known.ecosystem is index.ecosystem and same_location_key(known.url) == wanted:

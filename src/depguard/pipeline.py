@@ -69,9 +69,17 @@ def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
         include_fixtures=settings.include_fixtures,
     )
     try:
-        return collect(options.paths, context, stdin=options.stdin)
+        result = collect(options.paths, context, stdin=options.stdin)
     finally:
         cache.close()
+    from depguard.sources.indexes import read_pip_configuration, read_pipfiles
+
+    read_pipfiles(options.paths, result)
+    if settings.pip_config:
+        import os
+
+        read_pip_configuration(os.environ, result)
+    return result
 
 
 def open_cache(settings: Settings) -> MetadataCache:
@@ -203,7 +211,11 @@ def run_indexes(settings: Settings, sources: SourceResult) -> Indexes:
 
     from depguard.config import indexes_of
 
-    declared = [replace(d.index, owns=d.index.owns + d.pins) for d in sources.indexes]
+    declared = [
+        replace(d.index, owns=d.index.owns + d.pins)
+        for d in sources.indexes
+        if d.index.url.startswith(("https://", "http://"))  # not a local --find-links folder
+    ]
     return indexes_of(settings).plus(declared)
 
 

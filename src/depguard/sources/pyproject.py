@@ -47,6 +47,9 @@ def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -
         result.error(display, None, f"invalid TOML: {type(exc).__name__}")
         return result
     reader = _Reader(display, _Lines(text), result)
+    from depguard.sources.indexes import from_pyproject
+
+    from_pyproject(document, text, display, result)
 
     project = _table(document.get("project"))
     if project is not None:

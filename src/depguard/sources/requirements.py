@@ -17,6 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
 from depguard.names import normalize
 from depguard.sources import SourceResult, display_path
+from depguard.sources.indexes import requirement_option
 from depguard.sources.reading import LINE_LIMIT, read_into
 
 MAX_INCLUDE_DEPTH = 10
@@ -90,6 +91,7 @@ def parse_text(
         result.error(display, bad.line_number, message, _line(bad))
     for option in parsed.options:
         for key, values in option.options.items():
+            requirement_option(key, values, display, option.line_number, result)
             if key in ("requirements", "constraints"):
                 for target in values or ():
                     result.extend(
