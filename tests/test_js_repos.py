@@ -230,3 +230,229 @@ def test_protocols_are_no_input_errors_end_to_end(
     assert report["summary"]["block"] == 0, [p["name"] for p in report["packages"]]
     assert "1.3.0" in result.package("left-pad")["versions"]
     assert registry.count("/npm/left-pad") == 1
+
+
+# -- fixture trees --------------------------------------------------------------------------
+
+
+def test_javascript_fixture_conventions_are_skipped(depguard: Any, workdir: Path) -> None:
+    write_json(workdir / "package.json", {"name": "formatter", "dependencies": {}})
+    write(workdir / "src" / "index.js", "import fs from 'node:fs';\n")
+    fake = "import x from 'ES6_Named1';\nimport y from 'this-module-does-not-exist';\n"
+    for folder in (
+        "tests/format/js/import",  # prettier
+        "tests/fixtures/parsers",  # eslint
+        "src/__fixtures__",
+        "src/__testfixtures__",  # jscodeshift
+        "playground/alias",  # vite
+        "test/cases/parsing",  # webpack
+        "test/configCases/externals",
+        "test/function/samples/dynamic-import",  # rollup
+    ):
+        write(workdir / folder / "input.js", fake)
+    write_json(
+        workdir / "playground" / "alias" / "package.json",
+        {"name": "@vitejs/test-alias", "dependencies": {"@vitejs/test-dep-zzq": "file:./dep"}},
+    )
+    result = depguard("check", ".", "--offline", "--format", "json")
+    assert result.json["packages"] == [] and result.json["errors"] == [], result.out
+    notice = " ".join(result.json["notices"])
+    for folder in ("tests/format/", "playground/", "test/cases/", "src/__testfixtures__/"):
+        assert folder in notice
+
+
+# -- bundler aliases ------------------------------------------------------------------------
+
+
+VITE_CONFIG = """\
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import { fileURLToPath, URL } from 'node:url'
+// alias: { 'in-a-comment': './x' } is not read
+export default defineConfig({
+  plugins: [vue()],
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      '~utils': fileURLToPath(new URL('./src/utils', import.meta.url)),
+      components: '/src/components',
+      vue: 'vue/dist/vue.esm-bundler.js',
+    },
+  },
+  test: { alias: [{ find: 'virtual-config', replacement: './config.ts' }] },
+})
+"""
+
+
+def test_vite_webpack_vue_and_babel_aliases_are_local(tmp_path: Path) -> None:
+    write_json(
+        tmp_path / "package.json",
+        {"name": "app", "devDependencies": {"vite": "^5", "vue": "^3"}, "dependencies": {}},
+    )
+    write(tmp_path / "vite.config.ts", VITE_CONFIG)
+    write(
+        tmp_path / "src" / "main.ts",
+        "import App from '@/App.vue'\nimport { fmt } from '~utils/format'\n"
+        "import Btn from 'components/Btn.vue'\nimport cfg from 'virtual-config'\n"
+        "import { createApp } from 'vue'\nimport x from 'in-a-comment'\n",
+    )
+    write(
+        tmp_path / "legacy" / "webpack.config.js",
+        "module.exports = { resolve: { alias: { Utilities$: path.resolve('src/u'),"
+        " 'Templates': path.resolve('src/t') } } };\n",
+    )
+    write(
+        tmp_path / "legacy" / "vue.config.js",
+        "module.exports = { chainWebpack: (config) => {\n  config.resolve.alias\n"
+        "    .set('@shared', resolve('shared'))\n    .set('_c', resolve('src/c'))\n} }\n",
+    )
+    write(
+        tmp_path / "legacy" / ".babelrc",
+        '{"plugins": [["module-resolver", {"alias": {"^#lib/(.+)": "./lib/\\\\1",'
+        ' "testkit": "./test/kit"}}]]}',
+    )
+    write(
+        tmp_path / "legacy" / "index.js",
+        "require('Utilities'); require('Templates/a'); require('@shared/x');\n"
+        "require('_c'); require('testkit'); require('@/App.vue');\n",
+    )
+    # an alias applies below its configuration only
+    write(tmp_path / "other" / "index.js", "require('Templates');\n")
+    result = read(tmp_path)
+    assert result.errors == []
+    imported = {d.name for d in result.dependencies if d.origin.value == "import"}
+    # vue is declared, so aliasing it to its own build keeps it vue; the comment is no alias
+    assert imported == {"vite", "@vitejs/plugin-vue", "vue", "in-a-comment", "Templates"}
+    templates = [d for d in result.dependencies if d.name == "Templates"]
+    assert [d.location.path.endswith("other/index.js") for d in templates] == [True]
+
+
+def test_alias_keys_read_as_text() -> None:
+    from depguard.sources.bundler_aliases import aliases_in, is_config
+
+    text = (
+        "const a = { alias: { 'x': cond ? 'not-a-key' : 'no', nested: { deep: 1 },"
+        " ['computed' + k]: 1, \"^@/(.*)$\": 'src' } }"
+    )
+    assert sorted(aliases_in(text)) == ["@", "nested", "x"]
+    assert is_config("vite.config.mts") and is_config("webpack.dev.js")
+    assert not is_config("index.ts") and not is_config("app.config.d.ts")
+
+
+# -- frameworks -----------------------------------------------------------------------------
+
+
+def test_docusaurus_site_modules_are_generated(tmp_path: Path) -> None:
+    write_json(
+        tmp_path / "website" / "package.json",
+        {"name": "site", "dependencies": {"@docusaurus/core": "3.5.0", "react": "^18"}},
+    )
+    write(
+        tmp_path / "website" / "src" / "pages" / "index.tsx",
+        "import Link from '@docusaurus/Link';\nimport {useLocation} from '@docusaurus/router';\n"
+        "import Layout from '@theme/Layout';\nimport Orig from '@theme-original/Navbar';\n"
+        "import Init from '@theme-init/Footer';\nimport data from '@site/src/data/users';\n"
+        "import routes from '@generated/routes';\nimport React from 'react';\n"
+        "import {useDoc} from '@docusaurus/plugin-content-docs/client';\n",
+    )
+    result = read(tmp_path)
+    imported = {d.name for d in result.dependencies if d.origin.value == "import"}
+    assert imported == {"react", "@docusaurus/plugin-content-docs"}
+
+
+def test_framework_namespaces_need_the_framework(tmp_path: Path) -> None:
+    write_json(tmp_path / "package.json", {"name": "app", "dependencies": {"left-pad": "1"}})
+    write(tmp_path / "index.js", "import a from '@theme/thing';\nimport e from '@vite/env';\n")
+    assert names(read(tmp_path)) == {"left-pad", "@theme/thing", "@vite/env"}
+
+
+def test_a_framework_repository_knows_its_own_modules(tmp_path: Path) -> None:
+    # vite's own repository: the package named vite is inside the tree
+    write_json(tmp_path / "packages" / "vite" / "package.json", {"name": "vite"})
+    write(tmp_path / "packages" / "vite" / "src" / "client" / "client.ts", "import '@vite/env'\n")
+    assert names(read(tmp_path)) == set()
+
+
+# -- workspaces kept beside package.json ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        ("pnpm-workspace.yaml", "packages:\n  - 'packages/*'\n"),
+        ("lerna.json", '{"packages": ["packages/*"], "version": "0.0.0"}'),
+    ],
+)
+def test_pnpm_and_lerna_workspace_packages_are_local(tmp_path: Path, file: str, text: str) -> None:
+    write(tmp_path / file, text)
+    write_json(tmp_path / "package.json", {"name": "root", "private": True})
+    write_json(
+        tmp_path / "packages" / "a" / "package.json",
+        {"name": "@my-scope/a", "dependencies": {"@my-scope/b": "^0.0.0"}},
+    )
+    write_json(tmp_path / "packages" / "b" / "package.json", {"name": "@my-scope/b"})
+    [dep] = read(tmp_path).dependencies
+    assert dep.name == "@my-scope/b" and dep.url_kind is UrlKind.PATH
+
+
+# -- type-only imports ----------------------------------------------------------------------
+
+
+def test_type_only_imports_are_their_types_package(tmp_path: Path) -> None:
+    write_json(
+        tmp_path / "package.json",
+        {
+            "name": "linter",
+            "dependencies": {"left-pad": "1"},
+            "devDependencies": {"@types/estree": "^1", "@types/babel__core": "^7"},
+        },
+    )
+    write(
+        tmp_path / "lib" / "types" / "index.d.mts",
+        "import * as ESTree from 'estree';\nexport type Node = ESTree.Node;\n",
+    )
+    write(
+        tmp_path / "tests" / "types" / "types.test.mts",
+        "import type { Program } from 'estree';\nimport { type PluginObj } from '@babel/core';\n"
+        "import pad from 'left-pad';\n",
+    )
+    write(tmp_path / "lib" / "run.js", "const estree = require('estree');\n")
+    result = read(tmp_path)
+    by_file = {(d.name, Path(d.location.path).name, d.alias) for d in result.dependencies}
+    assert ("@types/estree", "index.d.mts", "estree") in by_file
+    assert ("@types/estree", "types.test.mts", "estree") in by_file
+    assert ("@types/babel__core", "types.test.mts", "@babel/core") in by_file
+    # a value import needs the package itself: it stays estree (and undeclared)
+    assert ("estree", "run.js", None) in by_file
+
+
+# -- end to end -----------------------------------------------------------------------------
+
+
+def test_a_docusaurus_monorepo_has_no_false_blocks(
+    depguard: Any, workdir: Path, registry: RegistryServer
+) -> None:
+    write(workdir / "pnpm-workspace.yaml", "packages: [packages/*, website]\n")
+    write_json(workdir / "package.json", {"name": "root", "private": True})
+    write_json(
+        workdir / "packages" / "docusaurus" / "package.json",
+        {"name": "@docusaurus/core", "dependencies": {"left-pad": "^1.3.0"}},
+    )
+    write(
+        workdir / "packages" / "docusaurus" / "src" / "client" / "App.tsx",
+        "import routes from '@generated/routes';\nimport Root from '@theme/Root';\n"
+        "import Head from '@docusaurus/Head';\nimport {useLocation} from '@docusaurus/router';\n"
+        "import pad from 'left-pad';\n",
+    )
+    write_json(
+        workdir / "website" / "package.json",
+        {"name": "website", "dependencies": {"@docusaurus/core": "workspace:*"}},
+    )
+    write(workdir / "website" / "src" / "pages" / "index.js", "import U from '@site/src/u';\n")
+    write(workdir / "packages" / "docusaurus" / "tests" / "__fixtures__" / "x.js", "import 'zzq'\n")
+    result = depguard("check", ".", "--format", "json")
+    report = result.json
+    assert report["errors"] == []
+    assert [p["name"] for p in report["packages"] if p["verdict"] == "block"] == []
+    asked = [r for r in registry.requests if r.startswith("/npm/")]
+    assert asked == ["/npm/left-pad"], asked  # nothing generated was sent to the registry

@@ -41,6 +41,7 @@ class ReadContext:
 
     def __post_init__(self) -> None:
         self.npm.excludes = self.excludes
+        self.npm.fixtures = () if self.include_fixtures else fixture_trees.RULES
 
 
 Parser = Callable[[Path, str, ReadContext], SourceResult]

@@ -70,7 +70,19 @@ PYTHON: tuple[SkipRule, ...] = (
 )
 """Python projects' own conventions."""
 
-RULES: tuple[SkipRule, ...] = (*COMMON, *PYTHON)
+JAVASCRIPT: tuple[SkipRule, ...] = (
+    SkipRule("__testfixtures__", FIXTURES),  # codemods' input/output pairs (jscodeshift)
+    SkipRule("tests/format", TEST_DATA),  # formatters' input files (prettier's tests/format/**)
+    SkipRule("playground", FIXTURES),  # bundlers' sample projects (vite's playground/*)
+    SkipRule("test/cases", TEST_DATA),  # bundlers' and compilers' inputs (webpack)
+    SkipRule("tests/cases", TEST_DATA),  # (TypeScript's tests/cases/**)
+    SkipRule("test/*Cases", TEST_DATA),  # webpack's configCases, watchCases, hotCases, ...
+    SkipRule("test/*/samples", TEST_DATA),  # rollup's test/function/samples/**
+)
+"""JavaScript and TypeScript projects' own conventions (``test/fixtures``, ``__fixtures__`` and
+``tests/fixtures`` are common to all)."""
+
+RULES: tuple[SkipRule, ...] = (*COMMON, *PYTHON, *JAVASCRIPT)
 """Every rule the walk applies. An ecosystem adds its conventions as another tuple here."""
 
 

@@ -9,9 +9,13 @@ literals, so an ``import`` written inside any of them is not taken for one.
 A specifier names a package unless it is relative or absolute (``./x``, ``/x``), a URL or other
 ``scheme:`` (``node:fs``, ``https:``; ``npm:pkg`` names ``pkg``), a subpath import (``#x``), a
 Node built-in module (``fs``, ``fs/promises``), a TypeScript path alias of the project
-(``compilerOptions.paths``, ``baseUrl``) or a package that lives inside the checked tree.
-Subpaths map to their package: ``lodash/fp`` is ``lodash``, ``@scope/pkg/sub`` is
-``@scope/pkg``.
+(``compilerOptions.paths``, ``baseUrl``), an alias of a bundler configuration
+(:mod:`depguard.sources.bundler_aliases`), a module a framework in use generates
+(:mod:`depguard.sources.js_frameworks`), a name no npm package can have (``@docusaurus/Link``,
+``__sveltekit/env``) or a package that lives inside the checked tree. Subpaths map to their
+package: ``lodash/fp`` is ``lodash``, ``@scope/pkg/sub`` is ``@scope/pkg``. A type-only import
+(``import type``, or any import of a ``.d.mts``/``.d.cts`` file) of an undeclared package whose
+``@types/`` package is declared is that types package.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 from depguard.model import Dependency, Ecosystem, Location, Origin
 from depguard.names import is_valid
 from depguard.sources import SourceResult
+from depguard.sources.js_frameworks import Generated
 from depguard.sources.npm_project import NpmProjects, PathAliases
 from depguard.sources.reading import read_into
 
@@ -73,18 +78,20 @@ class ImportSite:
     line: int
     column: int
     statement: str
+    type_only: bool = False
+    """``import type … from``/``export type … from``, or every name imported with ``type``:
+    TypeScript erases it, so only the package's types are needed."""
 
 
 def scan(text: str) -> list[ImportSite]:
     """Every import of a literal specifier in ``text``, in order."""
-    literals, masked = _lex(text)
+    literals, masked = lex(text)
     newlines = [m.start() for m in re.finditer("\n", text)]
     sites = []
     for start, end, value in literals:
         before = masked[max(0, start - LOOKBEHIND) : start]
-        if _STATIC.search(before) is None and not (
-            _CALL.search(before) and _CALL_END.match(masked, end)
-        ):
+        static = _STATIC.search(before) is not None
+        if not static and not (_CALL.search(before) and _CALL_END.match(masked, end)):
             continue
         line = bisect.bisect_left(newlines, start) + 1
         line_start = newlines[line - 2] + 1 if line >= 2 else 0
@@ -92,11 +99,33 @@ def scan(text: str) -> list[ImportSite]:
         statement = " ".join(text[line_start:line_end].split())
         if len(statement) > 100:
             statement = statement[:97] + "..."
-        sites.append(ImportSite(value, start, line, start - line_start + 1, statement))
+        type_only = static and _type_only(masked, start)
+        sites.append(ImportSite(value, start, line, start - line_start + 1, statement, type_only))
     return sites
 
 
-def _lex(text: str) -> tuple[list[tuple[int, int, str]], str]:
+_STATEMENT = re.compile(r"(?<![\w$.])(?:import|export)(?![\w$])")
+_TYPE_CLAUSE = re.compile(r"(?:import|export)\s+type(?:\s+(?!from\b)|\s*[{*])")
+_TYPE_NAMES = re.compile(r"(?:import|export)\s*\{([^{}]*)\}\s*from\s*$")
+
+
+def _type_only(masked: str, start: int) -> bool:
+    """Whether the ``from`` import ending at ``start`` imports types only."""
+    window = masked[max(0, start - 4096) : start]
+    keywords = list(_STATEMENT.finditer(window))
+    if not keywords:
+        return False
+    clause = window[keywords[-1].start() :]
+    if _TYPE_CLAUSE.match(clause):
+        return True
+    names = _TYPE_NAMES.match(clause)
+    if names is None:
+        return False
+    items = [item.strip() for item in names.group(1).split(",") if item.strip()]
+    return bool(items) and all(re.match(r"type\s", item) for item in items)
+
+
+def lex(text: str) -> tuple[list[tuple[int, int, str]], str]:
     """(string literals in code: start, end, value; the text with comments and strings blanked)."""
     out: list[str] = []
     literals: list[tuple[int, int, str]] = []
@@ -276,9 +305,24 @@ def parse_file(path: Path, display: str, projects: NpmProjects, root: Path | Non
             local=projects.local_names(tree),
             aliases=projects.path_aliases(path, tree),
             npm_aliases=projects.npm_aliases(tree),
+            generated=projects.generated(tree),
+            declared=projects.declared_names(tree),
+            declarations=path.name.lower().endswith(DECLARATION_SUFFIXES),
         )
     )
     return result
+
+
+DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+"""TypeScript declaration files: everything they import is a type."""
+
+
+def types_package(name: str) -> str:
+    """The DefinitelyTyped package of ``name``: ``estree`` -> ``@types/estree``,
+    ``@babel/core`` -> ``@types/babel__core``."""
+    if name.startswith("@"):
+        return "@types/" + name[1:].replace("/", "__", 1)
+    return f"@types/{name}"
 
 
 def dependencies(
@@ -288,20 +332,35 @@ def dependencies(
     local: frozenset[str] = frozenset(),
     aliases: PathAliases | None = None,
     npm_aliases: Mapping[str, str] | None = None,
+    generated: Generated | None = None,
+    declared: frozenset[str] = frozenset(),
+    declarations: bool = False,
 ) -> Iterator[Dependency]:
-    """One Dependency per package-naming specifier of ``text`` (the first site of each)."""
+    """One Dependency per package-naming specifier of ``text`` (the first site of each).
+
+    Left out: path aliases, framework-generated modules, names no npm package can have, local
+    packages. A type-only import (or any import of a declaration file) of a package that is not
+    declared, when its ``@types/`` package is, is that types package."""
     aliases = aliases or PathAliases()
+    generated = generated or Generated()
     seen: set[str] = set()
     for site in scan(text):
         if site.specifier in seen:
             continue
         seen.add(site.specifier)
-        if aliases.matches(site.specifier) or _under_base_url(site.specifier, aliases):
+        if (
+            aliases.matches(site.specifier)
+            or generated.matches(site.specifier)
+            or _under_base_url(site.specifier, aliases)
+        ):
             continue
         name = package_of(site.specifier)
         if name is None or name in local or not is_valid(Ecosystem.NPM, name):
             continue
         name = (npm_aliases or {}).get(name, name)  # "x": "npm:real@1" installs real as x
+        if (site.type_only or declarations) and name not in declared:
+            types = types_package(name)
+            name = types if types in declared else name
         yield Dependency(
             ecosystem=Ecosystem.NPM,
             name=name,

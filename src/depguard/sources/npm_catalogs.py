@@ -1,4 +1,5 @@
-"""Dependency catalogs: the ranges that ``"name": "catalog:"`` specs stand for.
+"""Dependency catalogs: the ranges that ``"name": "catalog:"`` specs stand for (and the
+workspace's package globs, which ``pnpm-workspace.yaml`` keeps beside them).
 
 pnpm keeps them in ``pnpm-workspace.yaml`` at the workspace root: ``catalog:`` (the default
 catalog, also reachable as ``catalogs.default``) and ``catalogs: {<name>: {...}}`` for
@@ -27,6 +28,8 @@ class Catalogs:
     source: str
     """The file they were read from, as displayed."""
     named: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    packages: tuple[str, ...] = ()
+    """The workspace's package globs (``packages:`` of ``pnpm-workspace.yaml``)."""
     error: str | None = None
     """Why the file could not be read (then ``named`` is empty)."""
 
@@ -55,9 +58,15 @@ def from_mapping(document: Mapping[str, object], source: str) -> Catalogs | None
         for name, entries in named.items():
             if isinstance(entries, Mapping):
                 found.setdefault(str(name), _entries(entries))
-    if not found and default is None and named is None:
+    listed = document.get("packages")
+    packages = tuple(
+        p.strip().rstrip("/").removeprefix("./")
+        for p in (listed if isinstance(listed, list) else ())
+        if isinstance(p, str)
+    )
+    if not found and default is None and named is None and not packages:
         return None
-    return Catalogs(source, found)
+    return Catalogs(source, found, packages)
 
 
 def read_pnpm_workspace(path: Path, source: str) -> Catalogs | None:

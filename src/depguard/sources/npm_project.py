@@ -12,12 +12,15 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from depguard.errors import ManifestError
+from depguard.sources.bundler_aliases import aliases_in_directory
 from depguard.sources.discover import FileKind, walk
+from depguard.sources.fixture_trees import RULES, SkipRule
+from depguard.sources.js_frameworks import Generated, generated
 from depguard.sources.npm_catalogs import (
     PNPM_WORKSPACE,
     Catalogs,
@@ -43,8 +46,13 @@ class PathAliases:
 
     patterns: tuple[str, ...] = ()
     base_url: Path | None = None
+    prefixes: tuple[str, ...] = ()
+    """Bundler aliases (:mod:`depguard.sources.bundler_aliases`): ``k`` and ``k/...``."""
 
     def matches(self, specifier: str) -> bool:
+        for prefix in self.prefixes:
+            if specifier == prefix or specifier.startswith(prefix + "/"):
+                return True
         for pattern in self.patterns:
             if "*" in pattern:
                 prefix, _, suffix = pattern.partition("*")
@@ -62,12 +70,17 @@ class PathAliases:
 @dataclass
 class NpmProjects:
     excludes: tuple[str, ...] = ()
+    fixtures: tuple[SkipRule, ...] = RULES
+    """The fixture-tree rules of the run's walk (none with ``--include-fixtures``)."""
     _manifests: dict[Path, list[Path]] = field(default_factory=dict)
     _documents: dict[Path, Mapping[str, Any] | None] = field(default_factory=dict)
     _local: dict[Path, frozenset[str]] = field(default_factory=dict)
     _aliases: dict[Path, PathAliases] = field(default_factory=dict)
     _npm_aliases: dict[Path, dict[str, str]] = field(default_factory=dict)
     _catalogs: dict[Path, Catalogs | None] = field(default_factory=dict)
+    _declared: dict[Path, frozenset[str]] = field(default_factory=dict)
+    _generated: dict[Path, Generated] = field(default_factory=dict)
+    _bundler: dict[Path, tuple[str, ...]] = field(default_factory=dict)
     read: set[Path] = field(default_factory=set)
     """Manifests already parsed (followed as workspaces): the directory walk skips them."""
 
@@ -88,7 +101,10 @@ class NpmProjects:
         key = _resolve(root)
         if key not in self._manifests:
             self._manifests[key] = [
-                found.path for found in walk(root, (FileKind.PACKAGE_JSON,), self.excludes)
+                found.path
+                for found in walk(
+                    root, (FileKind.PACKAGE_JSON,), self.excludes, fixtures=self.fixtures
+                )
             ]
         return self._manifests[key]
 
@@ -148,6 +164,8 @@ class NpmProjects:
             candidate = directory / "package.json"
             document = self.document(candidate) if candidate.is_file() else None
             patterns = workspace_patterns(document) if document else []
+            if document is not None and not patterns:
+                patterns = self._declared_elsewhere(directory)
             if patterns:
                 members = self.workspace_members(candidate, patterns, root)
                 here = _resolve(manifest)
@@ -161,6 +179,27 @@ class NpmProjects:
                 break
             directory = directory.parent
         return frozenset(names)
+
+    def _declared_elsewhere(self, directory: Path) -> list[str]:
+        """Workspace globs kept beside a package.json: ``pnpm-workspace.yaml`` ``packages``,
+        ``lerna.json`` ``packages``."""
+        pnpm = self.catalogs(directory / "package.json")
+        if (
+            pnpm is not None
+            and pnpm.packages
+            and pnpm.source.endswith(PNPM_WORKSPACE)
+            and _resolve(Path(pnpm.source)).parent == directory
+        ):
+            return list(pnpm.packages)
+        lerna = directory / "lerna.json"
+        if lerna.is_file():
+            document = self.document(lerna) or {}
+            listed = document.get("packages")
+            if isinstance(listed, list):
+                return [
+                    p.strip().rstrip("/").removeprefix("./") for p in listed if isinstance(p, str)
+                ]
+        return []
 
     def catalogs(self, manifest: Path) -> Catalogs | None:
         """The catalogs of the workspace ``manifest`` belongs to: the nearest
@@ -198,8 +237,50 @@ class NpmProjects:
         return found
 
     # -- tsconfig / jsconfig ------------------------------------------------------------------
+    def declared_names(self, root: Path) -> frozenset[str]:
+        """Every package a ``package.json`` under ``root`` declares, in any section."""
+        key = _resolve(root)
+        if key not in self._declared:
+            names: set[str] = set()
+            for path in self.manifests(root):
+                document = self.document(path) or {}
+                for section, _ in DEPENDENCY_SECTIONS:
+                    table = document.get(section)
+                    if isinstance(table, Mapping):
+                        names.update(str(name) for name in table)
+            self._declared[key] = frozenset(names)
+        return self._declared[key]
+
+    def generated(self, root: Path) -> Generated:
+        """The framework namespaces that apply under ``root`` (see ``js_frameworks``)."""
+        key = _resolve(root)
+        if key not in self._generated:
+            self._generated[key] = generated(self.declared_names(root) | self.local_names(root))
+        return self._generated[key]
+
     def path_aliases(self, source: Path, root: Path) -> PathAliases:
-        """The aliases of the nearest tsconfig.json or jsconfig.json above ``source``."""
+        """The aliases of the nearest tsconfig.json or jsconfig.json above ``source``, and
+        those of the bundler configurations in every folder from ``source`` up to ``root``
+        (a key that names a declared package stays that package: ``vue: 'vue/dist/...'``)."""
+        found = self._tsconfig_aliases(source, root)
+        declared = self.declared_names(root)
+        prefixes = tuple(
+            key
+            for key in self._bundler_aliases(_resolve(source.parent), _resolve(root))
+            if key not in declared
+        )
+        return replace(found, prefixes=prefixes) if prefixes else found
+
+    def _bundler_aliases(self, directory: Path, stop: Path) -> tuple[str, ...]:
+        if directory not in self._bundler:
+            own = aliases_in_directory(directory)
+            above: tuple[str, ...] = ()
+            if directory not in (stop, directory.parent) and _inside(directory, stop):
+                above = self._bundler_aliases(directory.parent, stop)
+            self._bundler[directory] = tuple(dict.fromkeys((*own, *above)))
+        return self._bundler[directory]
+
+    def _tsconfig_aliases(self, source: Path, root: Path) -> PathAliases:
         directory = _resolve(source.parent)
         stop = _resolve(root)
         visited: list[Path] = []
