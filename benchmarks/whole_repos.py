@@ -132,8 +132,8 @@ def main() -> int:
             continue
         packages = report.get("packages", [])
         assert isinstance(packages, list)
-        blocked = [p for p in packages if p.get("decision") == "block"]
-        warned = [p for p in packages if p.get("decision") == "warn"]
+        blocked = [p for p in packages if p.get("verdict") == "block"]
+        warned = [p for p in packages if p.get("verdict") == "warn"]
         errors = report.get("errors", [])
         assert isinstance(errors, list)
         rate = 100 * len(warned) / len(packages) if packages else 0.0
@@ -148,7 +148,7 @@ def main() -> int:
             for package in (*blocked, *warned):
                 findings = ", ".join(f["id"] for f in package.get("findings", []))
                 where = package.get("locations", [""])[:1]
-                print(f"    {package['decision']:<5} {package['name']:<30} {findings}  {where}")
+                print(f"    {package['verdict']:<5} {package['name']:<30} {findings}  {where}")
             for error in errors[:10]:
                 print(f"    error {error}")
         rows.append(project)

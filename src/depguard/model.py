@@ -183,6 +183,10 @@ class Dependency:
     """When the file that would be installed was uploaded (a resolution on PyPI knows it)."""
     dependencies_unknown: str | None = None
     """Why a resolution could not know this version's own dependencies (an sdist only)."""
+    conditional: bool = False
+    """An import reached only on some paths (in a function, under an ``if`` or ``try``)."""
+    secondary: bool = False
+    """An import in tests, documentation or examples, not in the shipped code."""
 
     @property
     def is_direct(self) -> bool:
@@ -510,7 +514,19 @@ class Package:
 
     @property
     def only_guarded_imports(self) -> bool:
-        return all(d.origin is Origin.IMPORT and d.guarded for d in self.dependencies)
+        """Referenced only by optional imports: guarded by ``except ImportError``, or found
+        only in tests, documentation and examples. Judged one severity lower."""
+        return all(
+            d.origin is Origin.IMPORT and (d.guarded or d.secondary) for d in self.dependencies
+        )
+
+    @property
+    def only_conditional_imports(self) -> bool:
+        """Referenced only by imports the code reaches conditionally (or in tests, docs)."""
+        return all(
+            d.origin is Origin.IMPORT and (d.conditional or d.guarded or d.secondary)
+            for d in self.dependencies
+        )
 
 
 @dataclass(frozen=True)

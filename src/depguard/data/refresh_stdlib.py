@@ -2,14 +2,18 @@
 (Python 2.7 too: compatibility shims import its modules, which are not PyPI packages).
 
     python -m depguard.data.refresh_stdlib /usr/bin/python3.10 /usr/bin/python3.13 ...
+    python -m depguard.data.refresh_stdlib 3.15=cpython/Python/stdlib_module_names.h
 
 Each interpreter is asked for ``sys.stdlib_module_names`` (3.10+); older ones list their
-standard library directory, ``lib-dynload`` and built-in modules. Only the interpreters given
-are asked; the file keeps the versions it already has for the others.
+standard library directory, ``lib-dynload`` and built-in modules. ``X.Y=FILE`` reads CPython's
+generated ``Python/stdlib_module_names.h`` of that version's source tree instead (the list
+``sys.stdlib_module_names`` is built from), for a version with no interpreter at hand. Only the
+versions given are replaced; the file keeps the others.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +43,20 @@ def probe(interpreter: str) -> tuple[str, set[str]]:
     return output[0], set(output[1:])
 
 
+NOTES = (
+    "# 3.14 and 3.15 (no interpreter at hand when written): CPython's Python/",
+    "# stdlib_module_names.h from the main branch before 3.14 beta, plus the top-level modules",
+    "# added after it (3.14: compression, _zstd, _remote_debugging; 3.15: profiling). Refresh",
+    "# with those interpreters (or their stdlib_module_names.h) to replace them.",
+)
+_HEADER_NAME = re.compile(r'^"([A-Za-z_][A-Za-z0-9_]*)",$', re.MULTILINE)
+
+
+def from_header(text: str) -> set[str]:
+    """The names listed in CPython's ``Python/stdlib_module_names.h``."""
+    return set(_HEADER_NAME.findall(text))
+
+
 def read(path: Path) -> dict[str, set[str]]:
     by_version: dict[str, set[str]] = {}
     if not path.is_file():
@@ -61,6 +79,7 @@ def write(path: Path, by_version: dict[str, set[str]]) -> None:
         "# directory, lib-dynload and built-in modules), read from each interpreter.",
         "# Licence: facts about CPython (PSF licence). Refresh: python -m "
         "depguard.data.refresh_stdlib PYTHON...",
+        *NOTES,
         f"# versions: {','.join(versions)}",
     ]
     for name in names:
@@ -74,10 +93,16 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     by_version = read(TARGET)
-    for interpreter in argv:
-        version, names = probe(interpreter)
+    for argument in argv:
+        version, _, header = argument.partition("=")
+        if header:
+            names = from_header(Path(header).read_text(encoding="utf-8"))
+            source = header
+        else:
+            version, names = probe(argument)
+            source = argument
         by_version[version] = names
-        print(f"{interpreter}: Python {version}, {len(names)} modules")
+        print(f"{source}: Python {version}, {len(names)} modules")
     write(TARGET, by_version)
     return 0
 

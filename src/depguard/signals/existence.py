@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from depguard import findings as F
 from depguard import lookalike
-from depguard.model import Evidence, Finding, LookupStatus
+from depguard.model import Evidence, Finding, LookupStatus, Severity
 from depguard.sanitize import clean
 from depguard.shapes import shape
 from depguard.signals import Context
@@ -22,6 +22,21 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
         if not suggestions and shaped is not None:
             suggestions = [shaped[0]]  # requests-helper: the popular name it was built on
         hint = f" — did you mean `{clean(suggestions[0], 80)}`?" if suggestions else ""
+        if package.dependencies and package.only_conditional_imports:
+            # Code that imports it only when available (an accelerator backend, a vendor SDK,
+            # a company's private extension): a warning, never a block. An unconditional
+            # module-level import in shipped code still blocks.
+            # (the policy itself lowers a package only guarded imports reach)
+            lowered = package.only_guarded_imports
+            yield F.NOT_FOUND.make(
+                f"imported only when available; not on {index}{hint}",
+                severity=None if lowered else Severity.MEDIUM,
+                registry=index,
+                suggestions=suggestions,
+                conditional=True,
+                weight=F.UNDECLARED_IMPORT.weight,
+            )
+            return
         yield F.NOT_FOUND.make(
             f"does not exist on {index}{hint}", registry=index, suggestions=suggestions
         )

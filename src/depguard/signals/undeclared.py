@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from depguard import findings as F
-from depguard.model import Evidence, Finding, Origin
+from depguard.model import Evidence, Finding, JSONValue, LookupStatus, Origin, Severity
 from depguard.sanitize import clean
 from depguard.signals import Context
 
@@ -27,10 +27,21 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
         )
     else:
         message = f"imported at {where}{more} but declared in no manifest"
+    from depguard.maturity import is_established
+
+    # Hygiene, not risk: an established package the code uses without declaring it is
+    # information (shown with --verbose and in JSON), never a warning that gates.
+    established = evidence.lookup.status is LookupStatus.FOUND and is_established(
+        evidence, context.thresholds, context.now
+    )
+    extra: dict[str, JSONValue] = {"weight": 0} if established else {}
     yield F.UNDECLARED_IMPORT.make(
         message,
+        severity=Severity.LOW if established else None,
         provided_by=package.name,
         import_name=first.alias or first.name,
         statement=statement,
         guarded=all(d.guarded for d in imports),
+        established=established,
+        **extra,
     )

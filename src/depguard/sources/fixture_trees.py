@@ -86,6 +86,36 @@ RULES: tuple[SkipRule, ...] = (*COMMON, *PYTHON, *JAVASCRIPT)
 """Every rule the walk applies. An ecosystem adds its conventions as another tuple here."""
 
 
+SECONDARY_DIRS: tuple[str, ...] = (
+    "tests",
+    "test",
+    "testing",
+    "t",
+    "docs",
+    "doc",
+    "docs_src",
+    "examples",
+    "example",
+    "samples",
+    "benchmarks",
+    "benchmark",
+    "bench",
+)
+"""Directory names whose code is not what the project ships: tests, documentation, examples.
+Imports found only there are judged one severity lower (a package the test suite needs is a
+development dependency, often declared in a file depguard does not read)."""
+SECONDARY_FILES: tuple[str, ...] = ("test_*.py", "*_test.py", "conftest.py", "noxfile.py")
+"""File names (globs) of test and tooling code, wherever they sit."""
+
+
+def is_secondary(path: str) -> bool:
+    """True for a file (``/``-separated path) of tests, documentation or examples."""
+    parts = path.split("/")
+    if any(part in SECONDARY_DIRS for part in parts[:-1]):
+        return True
+    return any(fnmatch.fnmatchcase(parts[-1], glob) for glob in SECONDARY_FILES)
+
+
 def rule_for(parts: Sequence[str], rules: Sequence[SkipRule] = RULES) -> SkipRule | None:
     """The first rule that ``parts`` (a directory's path inside the walked tree, as names)
     matches, if any."""

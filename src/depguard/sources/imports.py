@@ -31,9 +31,13 @@ from depguard.sources.python_code import FileImports
 from depguard.sources.python_imports import ImportRef
 
 SOURCE_ROOTS = ("", "src", "lib", "python", "python-src")
-NOT_DISTRIBUTIONS = frozenset({"_typeshed"})
+NOT_DISTRIBUTIONS = frozenset(
+    {"_typeshed", "test", "tests", "testing", "conftest", "doc", "docs", "examples", "setup"}
+)
 """Importable names no distribution provides: ``_typeshed`` exists only in type checkers'
-standard-library stubs (``if TYPE_CHECKING: from _typeshed import ...``)."""
+standard-library stubs (``if TYPE_CHECKING: from _typeshed import ...``); ``tests``,
+``conftest``, ``docs`` and their kind are a project's own trees (often left out of an sdist),
+which the import-name map ignores in wheels for the same reason."""
 
 
 @dataclass(frozen=True)
@@ -75,14 +79,21 @@ def resolve(
     local: frozenset[str],
     stdlib: frozenset[str],
 ) -> list[Dependency]:
-    """Dependencies for the third-party imports in ``scans``."""
+    """Dependencies for the third-party imports in ``scans``. An import under
+    ``if sys.version_info >= (3, N)`` is standard library when Python 3.N or later has it."""
+    from depguard import stdlib as stdlib_lists
+    from depguard.sources.fixture_trees import is_secondary
+
     declared_names = {normalize(Ecosystem.PYPI, name) for name in declared}
     out: list[Dependency] = []
     resolved: dict[tuple[str, tuple[str, ...]], tuple[Resolution, str | None, str]] = {}
     for scan in scans:
+        secondary = is_secondary(scan.path)
         for ref in scan.refs:
             top = ref.top
             if top in stdlib or top in local or top in NOT_DISTRIBUTIONS or top.startswith("__"):
+                continue
+            if ref.python is not None and top in stdlib_lists.newer(ref.python):
                 continue
             known = resolved.get((ref.module, ref.names))
             if known is None:  # the same import recurs across a tree: resolve it once
@@ -105,6 +116,8 @@ def resolve(
                     detail=ref.statement,
                     guarded=ref.guarded,
                     group=resolution.provider_source,
+                    conditional=ref.conditional,
+                    secondary=secondary,
                 )
             )
     return out
@@ -123,9 +136,23 @@ def provider(ref: ImportRef, declared: set[str]) -> Resolution:
         if match is None:
             continue
         if match.namespace:
+            # A "namespace" that a distribution of its own name installs (twisted, sphinx,
+            # ruamel.yaml: a regular package others add plugins to) is that distribution's.
+            key = normalize(Ecosystem.PYPI, match.key)
+            own = [d for d in match.distributions if normalize(Ecosystem.PYPI, d) == key]
+            if own:
+                candidates.extend((name, "map") for name in own)
+                continue
             namespace = True  # many distributions share it: none is implied
             continue
         candidates.extend((name, "map") for name in match.distributions)
+    # A declared distribution named like a leading part of the dotted name provides it
+    # (``twisted.internet`` with Twisted declared, ``ruamel.yaml.error`` with ruamel.yaml).
+    parts = ref.module.split(".")
+    for depth in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:depth])
+        if normalize(Ecosystem.PYPI, prefix) in declared:
+            return Resolution(prefix, "declared")
     if not namespace:
         candidates.extend((name, "installed") for name in _installed().get(ref.top, ()))
     # The guess: the top-level name, or for a namespace package the dotted path

@@ -17,7 +17,7 @@ import json
 import re
 import tokenize
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from depguard.errors import ManifestError
@@ -44,6 +44,11 @@ class ImportRef:
     names: tuple[str, ...] = ()
     """For ``from a import b, c``: the imported names (``b``, ``c``), which may be submodules."""
     cell: int | None = None
+    conditional: bool = False
+    """Reached only on some paths: inside a function, an ``if`` (availability checks, settings,
+    ``TYPE_CHECKING``), a loop or a ``try``; not an unconditional module-level import."""
+    python: str | None = None
+    """Under ``if sys.version_info >= (3, N)``: the oldest Python ("3.N") that runs it."""
 
     @property
     def top(self) -> str:
@@ -129,7 +134,7 @@ def scan_notebook(text: str) -> tuple[list[ImportRef], list[tuple[int | None, st
             continue
         for ref in found:
             line = ref.line if start is None else start + ref.line - 1
-            refs.append(ImportRef(ref.module, line, ref.statement, ref.guarded, ref.names, number))
+            refs.append(replace(ref, line=line, cell=number))
     return refs, errors
 
 
@@ -181,9 +186,13 @@ class _Visitor:
 
     def run(self, tree: ast.Module) -> list[ImportRef]:
         found: list[ImportRef] = []
-        stack: list[tuple[list[ast.stmt], bool]] = [(tree.body, False)]
+        # (statements, guarded by an ImportError handler, conditional, oldest Python)
+        stack: list[tuple[list[ast.stmt], bool, bool, str | None]] = [
+            (tree.body, False, False, None)
+        ]
         while stack:
-            body, guarded = stack.pop()
+            body, guarded, conditional, python = stack.pop()
+            start = len(found)
             for statement in body:
                 if isinstance(statement, ast.Import):
                     found.extend(self._import(statement, guarded))
@@ -192,23 +201,34 @@ class _Visitor:
                 elif isinstance(statement, _TRY_NODES):
                     node = cast(ast.Try, statement)  # Try and TryStar share these fields
                     inner = guarded or any(_catches_import_error(h) for h in node.handlers)
-                    stack.append((node.body, inner))
+                    stack.append((node.body, inner, conditional or inner, python))
                     # A handler's import is the fallback of the guarded one (try: import ujson
                     # except ImportError: import json): optional in the same way.
-                    stack.extend(
-                        (h.body, guarded or _catches_import_error(h)) for h in node.handlers
-                    )
-                    stack.append((node.orelse, guarded))
-                    stack.append((node.finalbody, guarded))
+                    for h in node.handlers:
+                        stack.append((h.body, guarded or _catches_import_error(h), True, python))
+                    stack.append((node.orelse, guarded, conditional, python))
+                    stack.append((node.finalbody, guarded, conditional, python))
+                elif isinstance(statement, ast.If):
+                    newer, older = _version_guard(statement.test)
+                    stack.append((statement.body, guarded, True, newer or python))
+                    stack.append((statement.orelse, guarded, True, older or python))
+                elif isinstance(statement, (ast.ClassDef, ast.With, ast.AsyncWith)):
+                    stack.append((statement.body, guarded, conditional, python))
                 elif not isinstance(statement, _SIMPLE_STATEMENTS):
+                    # functions, loops, match: reached only on some paths
                     for field in ("body", "orelse", "finalbody"):
                         block: list[ast.stmt] | None = getattr(statement, field, None)
                         if block:
-                            stack.append((block, guarded))
+                            stack.append((block, guarded, True, python))
                     for case in getattr(statement, "cases", ()) or ():
-                        stack.append((case.body, guarded))
+                        stack.append((case.body, guarded, True, python))
                 if self.dynamic_lines and self._spans_dynamic(statement):
                     found.extend(self._dynamic_calls(statement, guarded))
+            if conditional or python:
+                found[start:] = [
+                    replace(ref, conditional=ref.conditional or conditional, python=python)
+                    for ref in found[start:]
+                ]
         found.sort(key=lambda ref: ref.line)
         return found
 
@@ -282,6 +302,48 @@ class _Visitor:
         if not module or module.startswith(".") or not _is_dotted_name(module):
             return None
         return ImportRef(module, node.lineno, f'{name}("{module}")', guarded, cell=self.cell)
+
+
+def _version_guard(test: ast.expr) -> tuple[str | None, str | None]:
+    """For ``sys.version_info >= (3, N)`` (or ``>``, ``<``, ``<=``, either side): the oldest
+    Python of the body and of the ``else`` branch, as "3.N"."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None, None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if _is_version_info(right):  # (3, 11) <= sys.version_info
+        left, right = right, left
+        op = {ast.LtE: ast.GtE(), ast.Lt: ast.Gt(), ast.GtE: ast.LtE(), ast.Gt: ast.Lt()}.get(
+            type(op), op
+        )
+    if not _is_version_info(left) or not isinstance(right, ast.Tuple) or len(right.elts) < 2:
+        return None, None
+    parts = [
+        e.value
+        for e in right.elts[:2]
+        if isinstance(e, ast.Constant)
+        and isinstance(e.value, int)
+        and not isinstance(e.value, bool)
+    ]
+    if len(parts) != 2:
+        return None, None
+    major, minor = parts
+    at = f"{major}.{minor}"
+    after = f"{major}.{minor + 1}"
+    if isinstance(op, ast.GtE):
+        return at, None
+    if isinstance(op, ast.Gt):
+        return after, None
+    if isinstance(op, ast.Lt):
+        return None, at
+    if isinstance(op, ast.LtE):
+        return None, after
+    return None, None
+
+
+def _is_version_info(node: ast.expr) -> bool:
+    if isinstance(node, ast.Attribute) and node.attr == "version_info":
+        return isinstance(node.value, ast.Name) and node.value.id == "sys"
+    return isinstance(node, ast.Name) and node.id in ("version_info", "PY_VERSION")
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

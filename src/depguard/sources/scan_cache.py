@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from depguard.cache import MetadataCache
     from depguard.sources.python_code import FileImports
 
-SCANNER_VERSION = 2
+SCANNER_VERSION = 3
 """Bump when the scanner's answer for the same bytes changes."""
 TTL = 30 * 24 * 3600.0
 
@@ -35,8 +35,17 @@ def load(cache: MetadataCache, cache_key: str, display: str) -> FileImports | No
         return None
     try:
         refs = tuple(
-            ImportRef(str(m), int(line), str(statement), bool(guarded), tuple(names), cell)
-            for m, line, statement, guarded, names, cell in entry.value["refs"]
+            ImportRef(
+                str(m),
+                int(line),
+                str(statement),
+                bool(guarded),
+                tuple(names),
+                cell,
+                bool(conditional),
+                None if python is None else str(python),
+            )
+            for m, line, statement, guarded, names, cell, conditional, python in entry.value["refs"]
         )
         errors = tuple(
             InputError(display, line, str(message)) for line, message in entry.value["errors"]
@@ -49,7 +58,17 @@ def load(cache: MetadataCache, cache_key: str, display: str) -> FileImports | No
 def store(cache: MetadataCache, cache_key: str, scan: FileImports) -> None:
     value: dict[str, Any] = {
         "refs": [
-            [r.module, r.line, r.statement, r.guarded, list(r.names), r.cell] for r in scan.refs
+            [
+                r.module,
+                r.line,
+                r.statement,
+                r.guarded,
+                list(r.names),
+                r.cell,
+                r.conditional,
+                r.python,
+            ]
+            for r in scan.refs
         ],
         "errors": [[e.line, e.message] for e in scan.errors],
     }
