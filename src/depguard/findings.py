@@ -81,6 +81,7 @@ NOT_FOUND = _t(
     """The name is not registered on the package index. This is how hallucinated dependencies
     look before an attacker registers them ("slopsquatting"). Fix the name (see the suggestions)
     or remove the dependency; never register or install a name you cannot account for.""",
+    (TierWeight(W, 10, "imported only conditionally (when available): a warning, not a block"),),
 )
 TYPOSQUAT = _t(
     "typosquat",
@@ -364,7 +365,9 @@ UNDECLARED_IMPORT = _t(
     10,
     "Imported but not declared",
     """The code imports a third-party module that no manifest declares. Declare the
-    distribution that provides it (named in the finding) or remove the import.""",
+    distribution that provides it (named in the finding) or remove the import. For an
+    established package (popular or widely downloaded) it is information, not a warning.""",
+    (TierWeight(MIN, 0, "for an established package: information (low severity)"),),
 )
 
 CATALOG: dict[str, FindingType] = {

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from depguard import findings as F
 from depguard import lookalike
-from depguard.model import Evidence, Finding, LookupStatus, Severity
+from depguard.model import Evidence, Finding, LookupStatus, Severity, Tier
 from depguard.sanitize import clean
 from depguard.shapes import shape
 from depguard.signals import Context
@@ -34,7 +34,7 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
                 registry=index,
                 suggestions=suggestions,
                 conditional=True,
-                weight=F.UNDECLARED_IMPORT.weight,
+                tier=Tier.WEAK,
             )
             return
         yield F.NOT_FOUND.make(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from depguard import findings as F
-from depguard.model import Evidence, Finding, JSONValue, LookupStatus, Origin, Severity
+from depguard.model import Evidence, Finding, LookupStatus, Origin, Severity, Tier
 from depguard.sanitize import clean
 from depguard.signals import Context
 
@@ -32,16 +32,15 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     # Hygiene, not risk: an established package the code uses without declaring it is
     # information (shown with --verbose and in JSON), never a warning that gates.
     established = evidence.lookup.status is LookupStatus.FOUND and is_established(
-        evidence, context.thresholds, context.now
+        evidence, context.thresholds
     )
-    extra: dict[str, JSONValue] = {"weight": 0} if established else {}
     yield F.UNDECLARED_IMPORT.make(
         message,
         severity=Severity.LOW if established else None,
+        tier=Tier.MINIMAL if established else Tier.NORMAL,
         provided_by=package.name,
         import_name=first.alias or first.name,
         statement=statement,
         guarded=all(d.guarded for d in imports),
         established=established,
-        **extra,
     )
