@@ -423,3 +423,140 @@ def test_pip_configuration_when_asked(
     result = depguard("check", "-f", "json")
     assert result.ids("acme-billing") == ["extra-index-url"]
     assert "PIP_EXTRA_INDEX_URL" in result.package("acme-billing")["findings"][0]["message"]
+
+
+# -- npm: scoped packages on a private registry ------------------------------------------------
+
+
+def packument(name: str, versions: list[str], *, maintainer: str, repository: str) -> bytes:
+    """An npm package document in the registry's real format."""
+    created = "2023-04-01T10:00:00.000Z"
+    base = name.rsplit("/", maxsplit=1)[-1]
+    return json.dumps(
+        {
+            "_id": name,
+            "name": name,
+            "dist-tags": {"latest": versions[-1]},
+            "maintainers": [{"name": maintainer, "email": f"{maintainer}@example.test"}],
+            "repository": {"type": "git", "url": f"git+{repository}.git"},
+            "description": "A package",
+            "readme": "# readme",
+            "time": {
+                "created": created,
+                "modified": created,
+                **dict.fromkeys(versions, created),
+            },
+            "versions": {
+                v: {
+                    "name": name,
+                    "version": v,
+                    "description": "A package",
+                    "main": "index.js",
+                    "repository": {"type": "git", "url": f"git+{repository}.git"},
+                    "maintainers": [{"name": maintainer, "email": f"{maintainer}@example.test"}],
+                    "_npmUser": {"name": maintainer, "email": f"{maintainer}@example.test"},
+                    "dist": {
+                        "tarball": f"https://npm.example.test/{name}/-/{base}-{v}.tgz",
+                        "shasum": "0" * 40,
+                        "integrity": "sha512-" + "A" * 86 + "==",
+                    },
+                }
+                for v in versions
+            },
+        }
+    ).encode()
+
+
+@pytest.fixture
+def private_npm(tmp_path: Path) -> Iterator[RegistryServer]:
+    fixtures = tmp_path / "private-npm"
+    write(
+        fixtures / "npm" / "packument" / "@acme" / "ui.json",
+        packument(
+            "@acme/ui",
+            ["1.0.0", "1.1.0"],
+            maintainer="acme-bot",
+            repository="https://git.acme.test/ui",
+        ),
+    )
+    server = RegistryServer(fixtures).start()
+    yield server
+    server.stop()
+
+
+def _npm_project(workdir: Path, registry_url: str, token_line: str = "") -> None:
+    write(workdir / ".npmrc", f"@acme:registry={registry_url}\n{token_line}")
+    write(
+        workdir / "package.json",
+        json.dumps({"name": "app", "dependencies": {"@acme/ui": "^1.1.0", "is-number": "^7.0.0"}}),
+    )
+
+
+def test_scoped_packages_on_a_private_npm_registry(
+    depguard, workdir: Path, private_npm: RegistryServer, registry: RegistryServer, monkeypatch
+) -> None:
+    host = f"127.0.0.1:{private_npm.port}"
+    _npm_project(
+        workdir, private_npm.npm_registry, f"//{host}/npm/:_authToken=${{ACME_NPM_TOKEN}}\n"
+    )
+    monkeypatch.setenv("ACME_NPM_TOKEN", SECRET)
+    result = depguard("check", "-f", "json")
+    assert result.code == 0, result.out
+    assert result.package("@acme/ui")["verdict"] == "allow" and result.ids("@acme/ui") == []
+    # the token rode in a header, to the scope's registry only
+    seen = [r for r in private_npm.requests if "acme" in r]
+    assert seen and registry.count("/npm/@acme%2Fui") == 1
+    assert SECRET not in result.out + result.err
+
+    # someone publishes @acme/ui on the public registry
+    def public_twin(request):
+        if request.path == "/npm/@acme%2Fui":
+            return Answer(
+                200,
+                packument(
+                    "@acme/ui",
+                    ["1.0.0", "99.0.0"],
+                    maintainer="mallory",
+                    repository="https://github.com/mallory/ui",
+                ),
+            )
+        return None
+
+    registry.handler = public_twin
+    result = depguard("check", "-f", "json", "--refresh")
+    assert result.code == 1
+    finding = next(
+        f for f in result.package("@acme/ui")["findings"] if f["id"] == "dependency-confusion"
+    )
+    assert finding["public_maintainers"] == ["mallory"] and "maintainers" in finding["compared"]
+
+
+def test_npm_token_is_sent_and_never_printed(
+    depguard, workdir: Path, private_npm: RegistryServer, tmp_path: Path, monkeypatch
+) -> None:
+    tokens: list[str] = []
+
+    def needs_token(request):
+        tokens.append(request.headers.get("authorization", ""))
+        if request.headers.get("authorization") != f"Bearer {SECRET}":
+            return Answer(401, b'{"error":"unauthorized"}')
+        return None
+
+    private_npm.handler = needs_token
+    host = f"127.0.0.1:{private_npm.port}"
+    _npm_project(
+        workdir, private_npm.npm_registry, f"//{host}/npm/:_authToken=${{ACME_NPM_TOKEN}}\n"
+    )
+    monkeypatch.setenv("ACME_NPM_TOKEN", SECRET)
+    for format in ("text", "json", "sarif", "github", "markdown"):
+        result = depguard("check", "-f", format, "-v")
+        assert result.code == 0, result.out
+        assert SECRET not in result.out + result.err
+    assert tokens[0] == f"Bearer {SECRET}"
+    monkeypatch.setenv("ACME_NPM_TOKEN", "wrong")
+    _assert_not_in_cache(tmp_path / "cache", SECRET)
+    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    result = depguard("check", "-f", "json")
+    assert result.code == 1
+    message = result.package("@acme/ui")["findings"][0]["message"]
+    assert "refused the credentials (HTTP 401)" in message and host in message

@@ -45,6 +45,8 @@ class Settings:
     npm_registry: str = endpoints.NPM_REGISTRY
     npm_scopes: Mapping[str, str] = field(default_factory=dict)
     """``@scope`` -> registry URL, from ``.npmrc`` (``@scope:registry=...``)."""
+    npm_tokens: Mapping[str, str] = field(default_factory=dict)
+    """``//host/path/`` -> environment variable of its token (``.npmrc`` ``_authToken=${VAR}``)."""
     pypistats_url: str = endpoints.PYPISTATS
     npm_downloads_url: str = endpoints.NPM_DOWNLOADS
     downloads_api: bool = True
@@ -96,6 +98,7 @@ class Settings:
 
 _SIMPLE_KEYS = {f.name for f in fields(Settings)} - {
     "npm_scopes",
+    "npm_tokens",
     "private_index_credentials",
     "indexes",
     "thresholds",
@@ -215,6 +218,8 @@ def apply_npmrc(
         changes["npm_registry"] = found.registry
     if found.scopes:
         changes["npm_scopes"] = dict(found.scopes)
+    if found.tokens:
+        changes["npm_tokens"] = dict(found.tokens)
     return replace(settings, **changes)
 
 
@@ -402,6 +407,7 @@ def indexes_of(settings: Settings) -> Indexes:
         index_url=settings.index_url,
         npm_registry=settings.npm_registry,
         npm_scopes=settings.npm_scopes,
+        npm_tokens=settings.npm_tokens,
         private=settings.private,
         private_index_url=settings.private_index_url,
         private_index_credentials=settings.private_index_credentials,

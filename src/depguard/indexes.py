@@ -238,16 +238,34 @@ def same_location_key(url: str) -> tuple[str, int | None, str]:
 
 
 def is_public_host(ecosystem: Ecosystem, url: str, configured_public: str) -> bool:
-    """Whether ``url`` is the ecosystem's public registry (the default one or the configured
-    public mirror)."""
-    host = (urlsplit(url).hostname or "").lower()
+    """Whether ``url`` is on the ecosystem's public registry (the default one, its file host,
+    or the configured public mirror): same host and port."""
     defaults = (
         (endpoints.PYPI_INDEX, endpoints.PYPI_FILES)
         if ecosystem is Ecosystem.PYPI
         else (endpoints.NPM_REGISTRY,)
     )
-    known = {(urlsplit(u).hostname or "").lower() for u in (*defaults, configured_public)}
-    return host in known
+    known = {_host_port(u) for u in (*defaults, configured_public) if u}
+    return _host_port(url) in known
+
+
+def _host_port(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    return ((parts.hostname or "").lower(), port or default)
+
+
+def npm_token_variable(url: str, tokens: Mapping[str, str]) -> str | None:
+    """The variable named by the ``.npmrc`` ``//host/path/:_authToken`` that covers ``url``
+    (the longest matching prefix, as npm does)."""
+    parts = urlsplit(url)
+    here = f"//{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}/"
+    best = max((p for p in tokens if here.startswith(p.rstrip("/") + "/")), key=len, default=None)
+    return tokens[best] if best else None
 
 
 # -- the [[tool.depguard.index]] table ----------------------------------------------------------
@@ -372,6 +390,7 @@ def from_settings(
     index_url: str,
     npm_registry: str,
     npm_scopes: Mapping[str, str],
+    npm_tokens: Mapping[str, str],
     private: Sequence[str],
     private_index_url: str | None,
     private_index_credentials: Credentials,
@@ -401,6 +420,7 @@ def from_settings(
                 Role.PUBLIC if public else Role.PRIVATE,
                 Api.NPM,
                 owns=(f"{scope}/*",),
+                credentials=Credentials(token_env=npm_token_variable(url, npm_tokens)),
                 declared_in=".npmrc",
             )
         )

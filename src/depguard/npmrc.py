@@ -3,8 +3,9 @@
 npm reads ``registry=`` and ``@scope:registry=`` from the project's ``.npmrc`` (the nearest one
 above the checked path, inside the project), then the user's (``$NPM_CONFIG_USERCONFIG``, else
 ``~/.npmrc``), and ``npm_config_registry`` from the environment; depguard does the same, below
-its own settings. Only registry addresses are read: credentials (``_authToken``, ``_auth``,
-``_password``, ...) are never read, kept or printed.
+its own settings. Only registry addresses are read, and for a registry's ``_authToken`` only
+the name of the environment variable it refers to (``//host/:_authToken=${NPM_TOKEN}``): a
+token written in a file is never read, kept or printed; the variable is read when asked.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class NpmConfig:
     registry: str | None = None
     scopes: Mapping[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    tokens: Mapping[str, str] = field(default_factory=dict)
+    """``//host/path/`` -> the environment variable its ``_authToken`` refers to."""
 
 
 def registry_for(name: str, default: str, scopes: Mapping[str, str]) -> str:
@@ -46,6 +49,7 @@ def read(
     """npm's registry settings as they apply to the project at ``start``."""
     registry: str | None = None
     scopes: dict[str, str] = {}
+    tokens: dict[str, str] = {}
     sources: list[str] = []
     env = {k.lower(): v for k, v in environ.items()}
     home = home or _home()
@@ -60,14 +64,16 @@ def read(
             continue
         sources.append(str(path))
         for key, value in values.items():
-            if key == "registry":
+            if key.endswith(":_authToken"):
+                tokens[key[: -len(":_authToken")]] = value
+            elif key == "registry":
                 registry = _url(value, path, key)
             elif re.fullmatch(r"@[^:/\s]+:registry", key):
                 scopes[key.split(":", 1)[0]] = _url(value, path, key)
     if env.get("npm_config_registry"):
         registry = _url(env["npm_config_registry"], Path("npm_config_registry"), "registry")
         sources.append("npm_config_registry")
-    return NpmConfig(registry, scopes, tuple(sources))
+    return NpmConfig(registry, scopes, tuple(sources), tokens)
 
 
 def _home() -> Path | None:
@@ -104,11 +110,16 @@ def _parse(path: Path, environ: Mapping[str, str]) -> dict[str, str]:
         if match is None:
             continue
         key = match.group(1).strip()
-        if not (key == "registry" or key.endswith(":registry")):
-            continue  # auth and everything else: not depguard's business
         value = match.group(2)
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
+        if key.startswith("//") and key.endswith(":_authToken"):
+            reference = _VARIABLE.fullmatch(value.strip())
+            if reference:  # the variable's name only; a written token is never kept
+                values[key] = reference.group(1)
+            continue
+        if not (key == "registry" or key.endswith(":registry")):
+            continue  # other auth settings and everything else: not depguard's business
         value = _VARIABLE.sub(lambda m: environ.get(m.group(1), ""), value)
         if value:
             values[key] = value
