@@ -73,7 +73,7 @@ def main() -> None:
     )
     options = parser.parse_args()
 
-    from depguard.cache import MetadataCache
+    from depguard.cache import Cache, local_cache
     from depguard.sources.collect import ReadContext, collect
     from depguard.sources.requirements import IncludePolicy
 
@@ -82,7 +82,7 @@ def main() -> None:
     try:
         size = build_tree(tree, options.files, options.max_bytes)
 
-        def phase(cache: MetadataCache | None) -> tuple[float, int]:
+        def phase(cache: Cache | None) -> tuple[float, int]:
             started = time.perf_counter()
             result = collect(
                 [str(tree)], ReadContext(includes=IncludePolicy(root=tree), cache=cache)
@@ -92,8 +92,8 @@ def main() -> None:
             return time.perf_counter() - started, len(result.dependencies)
 
         cold = [phase(None) for _ in range(options.runs)]
-        first, _ = phase(MetadataCache(work / "phase-cache"))  # fills the cache
-        warm = [phase(MetadataCache(work / "phase-cache")) for _ in range(options.runs)]
+        first, _ = phase(local_cache(work / "phase-cache"))  # fills the cache
+        warm = [phase(local_cache(work / "phase-cache")) for _ in range(options.runs)]
         imports = cold[0][1]
         depguard = shutil.which("depguard") or str(Path(sys.executable).parent / "depguard")
         env = {**os.environ, "DEPGUARD_CACHE_DIR": str(work / "cli-cache"), "NO_COLOR": "1"}

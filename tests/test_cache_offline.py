@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from depguard.cache import MetadataCache
+from depguard.cache import local_cache
 
 from support import write
 
@@ -61,7 +61,7 @@ def test_offline_uses_cache_and_never_the_network(depguard, registry, workdir: P
 def test_not_found_entries_expire_quickly(depguard, registry, workdir: Path, env) -> None:
     write(workdir / "requirements.txt", "no-such-package-at-all\n")
     depguard("check")
-    cache = MetadataCache(Path(env["DEPGUARD_CACHE_DIR"]))
+    cache = local_cache(Path(env["DEPGUARD_CACHE_DIR"]))
     key = f"project|pypi|{registry.index_url}|no-such-package-at-all"
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2)
     entry = cache.get(key, now=later)
@@ -91,7 +91,7 @@ def test_stale_entry_is_used_when_the_registry_is_down(
 ) -> None:
     write(workdir / "requirements.txt", "six\n")
     depguard("check")
-    cache = MetadataCache(Path(env["DEPGUARD_CACHE_DIR"]))
+    cache = local_cache(Path(env["DEPGUARD_CACHE_DIR"]))
     key = f"project|pypi|{registry.index_url}|six"
     entry = cache.get(key)
     old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from depguard.cache import MetadataCache
+from depguard.cache import local_cache
 from depguard.config import Settings
 from depguard.model import Location
 from depguard.resolver import Resolution, Root
@@ -30,7 +30,7 @@ def packument(name: str, latest: str, versions: dict[str, dict[str, object]]) ->
 
 def resolve(registry: RegistryServer, tmp_path: Path, *roots: tuple[str, str]) -> Resolution:
     settings = Settings(npm_registry=registry.npm_registry, retries=0, timeout=5)
-    cache = MetadataCache(tmp_path / "cache")
+    cache = local_cache(tmp_path / "cache")
     try:
         return resolve_npm(
             [

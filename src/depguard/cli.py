@@ -112,6 +112,25 @@ CacheDirOpt = Annotated[
         file_okay=False,
     ),
 ]
+CacheUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cache-url",
+        metavar="URL",
+        help="Shared cache behind the local one: redis://host:port/db, rediss://… or "
+        "unix://path (env DEPGUARD_CACHE_URL; password from the URL or REDIS_PASSWORD).",
+    ),
+]
+DeadlineOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline",
+        metavar="SECONDS",
+        min=0.1,
+        help="Seconds the whole run may take; packages unanswered by then get registry-error "
+        "(default 30, 15 for the install wrappers).",
+    ),
+]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 RefreshOpt = Annotated[bool, typer.Option("--refresh", help="Ignore cached metadata; ask again.")]
 OfflineOpt = Annotated[
@@ -211,6 +230,8 @@ def check(
     private_index_url: PrivateIndexOpt = None,
     npm_registry: NpmRegistryOpt = None,
     cache_dir: CacheDirOpt = None,
+    cache_url: CacheUrlOpt = None,
+    deadline: DeadlineOpt = None,
     no_cache: NoCacheOpt = False,
     refresh: RefreshOpt = False,
     offline: OfflineOpt = False,
@@ -315,6 +336,8 @@ SHARED_SETTINGS = (
     "private_index_url",
     "npm_registry",
     "cache_dir",
+    "cache_url",
+    "deadline",
     "no_cache",
     "refresh",
     "offline",
@@ -510,6 +533,8 @@ def review(
     private_index_url: PrivateIndexOpt = None,
     npm_registry: NpmRegistryOpt = None,
     cache_dir: CacheDirOpt = None,
+    cache_url: CacheUrlOpt = None,
+    deadline: DeadlineOpt = None,
     no_cache: NoCacheOpt = False,
     refresh: RefreshOpt = False,
     offline: OfflineOpt = False,
@@ -578,6 +603,8 @@ def _installer_command(installer: str, example: str) -> Any:
         force: ForceOpt = False,
         fail_on: FailOnOpt = None,
         cache_dir: CacheDirOpt = None,
+        cache_url: CacheUrlOpt = None,
+        deadline: DeadlineOpt = None,
         no_cache: NoCacheOpt = False,
         refresh: RefreshOpt = False,
         offline: OfflineOpt = False,
@@ -626,7 +653,11 @@ def _wrap(
     program = shutil.which(installer)
     if program is None:
         raise UsageError(f"{installer} not found on PATH")
-    report = judge_dependencies(installers.sources(install), settings, RunOptions(paths=()))
+    from depguard.deadline import INSTALL
+
+    report = judge_dependencies(
+        installers.sources(install), settings, RunOptions(paths=(), default_deadline=INSTALL)
+    )
     status = exit_code(report.worst, settings.fail_on)
     console = make_console(stderr=True)
     if quiet:

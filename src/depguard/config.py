@@ -54,10 +54,14 @@ class Settings:
     timeout: float = 15.0
     retries: int = 3
     time_budget: float = 300.0
+    deadline: float | None = None
+    """Seconds the whole run may take (None: the command's own default, see ``deadline``)."""
     max_pypi_bytes: int = 48 * 1024 * 1024
     max_npm_bytes: int = 96 * 1024 * 1024
     ca_bundle: str | None = None
     cache_dir: str | None = None
+    cache_url: str | None = None
+    """A shared cache behind the local one: ``redis://``, ``rediss://`` or ``unix://``."""
     use_cache: bool = True
     refresh: bool = False
     offline: bool = False
@@ -117,6 +121,8 @@ ENVIRONMENT = {
     "DEPGUARD_PYPISTATS_URL": "pypistats_url",
     "DEPGUARD_NPM_DOWNLOADS_URL": "npm_downloads_url",
     "DEPGUARD_CACHE_DIR": "cache_dir",
+    "DEPGUARD_CACHE_URL": "cache_url",
+    "DEPGUARD_DEADLINE": "deadline",
     "DEPGUARD_CONCURRENCY": "concurrency",
     "DEPGUARD_TIMEOUT": "timeout",
     "DEPGUARD_CA_BUNDLE": "ca_bundle",
@@ -238,6 +244,8 @@ def _coerce(settings: Settings, key: str, value: Any, source: str) -> Any:
         if value not in FAIL_ON:
             raise UsageError(f"{source}: fail_on must be one of {', '.join(FAIL_ON)}")
         return value
+    if key == "deadline":
+        return _positive(value, key, source)
     if isinstance(current, bool):
         if isinstance(value, bool):
             return value
@@ -271,10 +279,34 @@ def _coerce(settings: Settings, key: str, value: Any, source: str) -> Any:
     raise UsageError(f"{source}: {key} must be a string")
 
 
-def _check_url(value: str, key: str, source: str) -> str:
-    from depguard.indexes import check_url
+URL_SCHEMES: Mapping[str, tuple[str, ...]] = {"cache_url": ("redis", "rediss", "unix")}
+"""The schemes a ``*_url`` setting takes, where they are not http(s)."""
 
-    return check_url(value, f"{source}: {key}")
+
+def _check_url(value: str, key: str, source: str) -> str:
+    schemes = URL_SCHEMES.get(key)
+    if schemes is None:
+        from depguard.indexes import check_url
+
+        return check_url(value, f"{source}: {key}")
+    from depguard.indexes import redact
+
+    value = value.strip().rstrip("/")
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in schemes or not rest:
+        kinds = ", ".join(f"{s}://" for s in schemes)
+        raise UsageError(f"{source}: {key} must be a {kinds} URL, got {redact(value)[:100]!r}")
+    return value
+
+
+def _positive(value: Any, key: str, source: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{source}: {key} must be a number of seconds") from None
+    if not 0 < number < 86400:
+        raise UsageError(f"{source}: {key} must be more than 0 seconds (and less than a day)")
+    return number
 
 
 def _thresholds(current: Thresholds, value: Any, source: str) -> Thresholds:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from depguard.cache import MetadataCache
+from depguard import deadline
+from depguard.cache import open_cache
 from depguard.config import Settings
 from depguard.model import (
     Dependency,
@@ -43,6 +45,10 @@ class RunOptions:
     """Judge only what was added or changed since this git ref (``--diff``)."""
     resolve: bool = False
     """Also judge everything an install of the declared dependencies would bring in."""
+    default_deadline: float = deadline.CHECK
+    """The command's own deadline, when neither ``--deadline`` nor ``deadline`` sets one."""
+    started: float = field(default_factory=time.monotonic)
+    """When the run began (its deadline counts from here)."""
 
 
 def group(dependencies: Sequence[Dependency]) -> list[Package]:
@@ -59,7 +65,9 @@ def group(dependencies: Sequence[Dependency]) -> list[Package]:
 
 def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
     root = Path(settings.root)
-    cache = open_cache(settings)
+    # What each file imports is remembered locally only: one shared round trip per file would
+    # cost more than parsing it.
+    cache = open_cache(settings, shared=False)
     context = ReadContext(
         includes=IncludePolicy(root=root, allow_outside=settings.allow_outside_includes),
         excludes=settings.exclude,
@@ -80,12 +88,6 @@ def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
 
         read_pip_configuration(os.environ, result)
     return result
-
-
-def open_cache(settings: Settings) -> MetadataCache:
-    return MetadataCache(
-        Path(settings.cache_dir) if settings.cache_dir else None, enabled=settings.use_cache
-    )
 
 
 def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = None) -> Report:
@@ -165,13 +167,20 @@ def judge_packages(
     shadows = alias_packages(packages)
     indexes = run_indexes(settings, sources)
     try:
-        gathered = RegistryService(settings, cache, now=now, indexes=indexes).gather(
+        budget = deadline.Deadline(
+            settings.deadline if settings.deadline is not None else options.default_deadline,
+            options.started,
+        )
+        gathered = RegistryService(
+            settings, cache, now=now, indexes=indexes, deadline=budget
+        ).gather(
             [*packages, *shadows],
             live_downloads=options.live_downloads,
             progress=options.progress,
         )
     finally:
         cache.close()
+    cache_notices = cache.notices()
     # Judging needs none of this before the registry has been asked: imported late, so the
     # first requests go out sooner.
     from depguard import allowlist as allowlists
@@ -180,7 +189,7 @@ def judge_packages(
     from depguard.signals import Context, evaluate
 
     team = allowlists.load(allowlists.discover(Path(settings.root), settings.allowlist))
-    lookalike_store.use(cache.directory if settings.use_cache else None)
+    lookalike_store.use(cache.directory)
     merging = tuple(d for d in sources.indexes if d.merges)
     context = Context(
         now=now,
@@ -199,7 +208,7 @@ def judge_packages(
     return Report(
         packages=tuple(reports),
         errors=tuple(sources.errors),
-        notices=tuple(dict.fromkeys([*notices, *gathered.notices])),
+        notices=tuple(dict.fromkeys([*notices, *gathered.notices, *cache_notices])),
         root=str(Path(settings.root).resolve()),
     )
 

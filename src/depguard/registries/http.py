@@ -2,7 +2,8 @@
 
 * At most ``concurrency`` requests are in flight (the PyPI mirror stalls above ~16).
 * 429 and 5xx answers and transport faults are retried with exponential backoff and jitter,
-  honouring ``Retry-After``, within a per-run time budget; nothing waits forever.
+  honouring ``Retry-After``, within a per-run time budget; nothing waits forever. A timeout is
+  retried at most once (a registry that stalled twice will not answer a third time in time).
 * Redirects are followed only to the same scheme, host and port, at most five times.
 * Bodies larger than the bound are refused, counted after decompression.
 * TLS is always verified (``ca_bundle`` or ``SSL_CERT_FILE`` choose the trust store).
@@ -70,10 +71,12 @@ class HttpClient:
         time_budget: float = 300.0,
         ca_bundle: str | None = None,
         transport: Any = None,
+        budget_message: str = "time budget exhausted",
     ) -> None:
         import httpx
 
         self._httpx = httpx
+        self.budget_message = budget_message
         self.retries = max(0, retries)
         self.timeout = timeout
         self._deadline = time.monotonic() + time_budget
@@ -108,6 +111,9 @@ class HttpClient:
     def remaining(self) -> float:
         return self._deadline - time.monotonic()
 
+    def _out_of_time(self, last_error: str) -> str:
+        return f"{self.budget_message} ({last_error})" if last_error else self.budget_message
+
     async def get(
         self,
         url: str,
@@ -123,9 +129,10 @@ class HttpClient:
         """
         attempts = 1 + (self.retries if retries is None else retries)
         last_error = "no attempt made"
+        timeouts = 0
         for attempt in range(attempts):
             if self.remaining() <= 0:
-                raise RegistryError(f"time budget exhausted ({last_error})")
+                raise RegistryError(self._out_of_time(last_error))
             retry_after: float | None = None
             # The timeout bounds each read; this bounds the whole answer, so a server that
             # trickles a byte at a time cannot hold the run.
@@ -138,12 +145,17 @@ class HttpClient:
             except asyncio.TimeoutError:
                 last_error = f"no complete answer within {limit:.0f} s"
                 retry_after = None
+                timeouts += 1
             except _Retryable as exc:
                 last_error = str(exc)
                 retry_after = exc.retry_after
+                timeouts += exc.timed_out
             else:
                 return response
-            if attempt + 1 >= attempts:
+            if self.remaining() <= 0.05:
+                raise RegistryError(self._out_of_time(last_error))
+            if attempt + 1 >= attempts or timeouts >= 2:
+                attempts = attempt + 1
                 break
             delay = _backoff(attempt) if retry_after is None else retry_after
             if delay > self.remaining():
@@ -213,7 +225,7 @@ class HttpClient:
             except (RegistryError, _Retryable):
                 raise
             except httpx.TimeoutException:
-                raise _Retryable(f"timed out after {timeout:g} s") from None
+                raise _Retryable(f"timed out after {timeout:g} s", timed_out=True) from None
             except httpx.ConnectError as exc:
                 if _is_tls_failure(exc):
                     raise RegistryError(f"TLS verification failed: {_first_line(exc)}") from None
@@ -233,9 +245,12 @@ class HttpClient:
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, timed_out: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.timed_out = timed_out
 
 
 async def _read_bounded(response: httpx.Response, max_bytes: int) -> bytearray:

@@ -13,14 +13,16 @@ Cache keys name the index by its URL, which never carries credentials.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from depguard.cache import DOWNLOADS_TTL, FOUND_TTL, NOT_FOUND_TTL, VERSION_TTL, MetadataCache
+from depguard.cache import DOWNLOADS_TTL, FOUND_TTL, NOT_FOUND_TTL, VERSION_TTL, Cache
 from depguard.config import Settings
-from depguard.indexes import Api, Index, Indexes
+from depguard.deadline import CHECK, Deadline, resolve
+from depguard.indexes import Api, Index, Indexes, redact
 from depguard.model import (
     Downloads,
     Ecosystem,
@@ -60,7 +62,8 @@ BackendFactory = Callable[[Any, Settings, Index, "str | None"], Backend]
 
 
 def downloads_scope(ecosystem: Ecosystem, settings: Settings) -> str:
-    return settings.pypistats_url if ecosystem is Ecosystem.PYPI else settings.npm_downloads_url
+    url = settings.pypistats_url if ecosystem is Ecosystem.PYPI else settings.npm_downloads_url
+    return redact(url)
 
 
 @dataclass
@@ -88,11 +91,12 @@ class RegistryService:
     def __init__(
         self,
         settings: Settings,
-        cache: MetadataCache,
+        cache: Cache,
         *,
         now: datetime | None = None,
         indexes: Indexes | None = None,
         backends: Mapping[Api, BackendFactory] | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         from depguard.config import indexes_of
 
@@ -100,6 +104,7 @@ class RegistryService:
         self.cache = cache
         self.now = now or utcnow()
         self.indexes = indexes or indexes_of(settings)
+        self.deadline = deadline or resolve(settings.deadline, CHECK)
         self.factories = dict(backends or default_backends())
 
     # -- cache keys -------------------------------------------------------------------------
@@ -148,12 +153,18 @@ class RegistryService:
         result = Gathered()
         to_fetch: list[Job] = []
         stale: dict[tuple[Key, str], Lookup] = {}
+        jobs = {
+            (package.ecosystem, package.normalized): self._jobs(package, result)
+            for package in packages
+            if needs_lookup(package)
+        }
+        self.cache.prefetch(self._keys_needed(packages, jobs, live_downloads), self.now)
         for package in packages:
             key = (package.ecosystem, package.normalized)
             if not needs_lookup(package):
                 result.lookups[key] = Lookup(LookupStatus.SKIPPED)
                 continue
-            for job in self._jobs(package, result):
+            for job in jobs[key]:
                 self._from_cache(job, to_fetch, stale)
 
         def plan() -> tuple[list[Key], list[tuple[Key, str]]]:
@@ -163,22 +174,57 @@ class RegistryService:
             )
 
         if to_fetch:
-            import asyncio
-
             tick = progress(len(to_fetch)) if progress else None
-            asyncio.run(self._fetch(to_fetch, stale, plan, result, tick))
+            self._within_deadline(self._fetch(to_fetch, stale, plan, result, tick), to_fetch, stale)
         else:
             downloads_todo, versions_todo = plan()
             if downloads_todo or versions_todo:
-                import asyncio
-
-                asyncio.run(
+                self._within_deadline(
                     self._fetch([], stale, lambda: (downloads_todo, versions_todo), result, None)
                 )
         self._ask_fallbacks(result)
-        if self.cache.problem:
-            result.notices.append(f"cache bypassed: {self.cache.problem}")
         return result
+
+    def _keys_needed(
+        self, packages: Sequence[Package], jobs: Mapping[Key, list[Job]], live: bool
+    ) -> list[str]:
+        """Every cache key this run may read, to be read in one go (one round trip)."""
+        keys = [self._project_key(key, index) for found in jobs.values() for key, index, _ in found]
+        ecosystems: set[Ecosystem] = set()
+        for package in packages:
+            key = (package.ecosystem, package.normalized)
+            if key not in jobs:
+                continue
+            ecosystems.add(package.ecosystem)
+            if self.settings.downloads_api and (
+                live or from_snapshot(package.ecosystem, package.normalized) is None
+            ):
+                keys.append(self._downloads_key(key))
+            if package.ecosystem is Ecosystem.PYPI:
+                keys.extend(self._version_key(key, v) for v in package.pinned_versions)
+        for ecosystem in ecosystems:
+            keys.append(self._capability_key(ecosystem, "downloads-down"))
+            keys.append(self._capability_key(ecosystem, "no-version-documents"))
+        return keys
+
+    def _within_deadline(
+        self,
+        work: Coroutine[Any, Any, None],
+        jobs: Sequence[Job] = (),
+        stale: Mapping[tuple[Key, str], Lookup] | None = None,
+    ) -> None:
+        """Run the network part; a job with no answer when the deadline comes gets an error
+        saying so (or its stale cached answer, marked stale)."""
+        import asyncio
+
+        async def bounded() -> None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(work, timeout=max(0.01, self.deadline.for_registry()))
+
+        asyncio.run(bounded())
+        for key, index, slot in jobs:
+            if key not in slot:
+                slot[key] = _failed((stale or {}).get((key, index.url)), self.deadline.message)
 
     def _from_cache(
         self, job: Job, to_fetch: list[Job], stale: dict[tuple[Key, str], Lookup]
@@ -213,9 +259,9 @@ class RegistryService:
         for job in slots:
             self._from_cache(job, to_fetch, stale)
         if to_fetch:
-            import asyncio
-
-            asyncio.run(self._fetch(to_fetch, stale, lambda: ([], []), result, None))
+            self._within_deadline(
+                self._fetch(to_fetch, stale, lambda: ([], []), result, None), to_fetch, stale
+            )
         chosen: dict[Key, tuple[Index, Lookup]] = {}
         for key, index, slot in slots:
             found = slot.get(key)
@@ -346,8 +392,9 @@ class RegistryService:
             concurrency=settings.concurrency,
             timeout=settings.timeout,
             retries=settings.retries,
-            time_budget=settings.time_budget,
+            time_budget=min(settings.time_budget, self.deadline.for_registry()),
             ca_bundle=settings.ca_bundle,
+            budget_message=self.deadline.message,
         ) as http:
             made: dict[Index, Backend] = {}
 
@@ -363,18 +410,7 @@ class RegistryService:
                 try:
                     lookup = await backend(index).lookup(key[1])
                 except RegistryError as exc:
-                    previous = stale.get((key, index.url))
-                    if previous is not None:
-                        slot[key] = Lookup(
-                            previous.status,
-                            previous.info,
-                            error=str(exc),
-                            from_cache=True,
-                            stale=True,
-                            fetched_at=previous.fetched_at,
-                        )
-                    else:
-                        slot[key] = Lookup(LookupStatus.ERROR, error=str(exc))
+                    slot[key] = _failed(stale.get((key, index.url)), str(exc))
                 else:
                     slot[key] = lookup
                     self._store_lookup(key, index, lookup)
@@ -484,6 +520,20 @@ class RegistryService:
             )
             return
         await asyncio.gather(*(one(key, version) for key, version in todo[1:]))
+
+
+def _failed(previous: Lookup | None, error: str) -> Lookup:
+    """No answer: the stale cached one if there is one (marked stale), else an error."""
+    if previous is None:
+        return Lookup(LookupStatus.ERROR, error=error)
+    return Lookup(
+        previous.status,
+        previous.info,
+        error=error,
+        from_cache=True,
+        stale=True,
+        fetched_at=previous.fetched_at,
+    )
 
 
 def _vulns_from_json(value: object) -> tuple[Vulnerability, ...] | None:

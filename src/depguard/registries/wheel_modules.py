@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
+from depguard.indexes import split_userinfo
 from depguard.model import Ecosystem
 from depguard.names import normalize
 
 if TYPE_CHECKING:
-    from depguard.cache import MetadataCache
+    from depguard.cache import Cache
     from depguard.config import Settings
     from depguard.registries.http import HttpClient
 
@@ -151,7 +152,7 @@ def _cache_key(sha256: str) -> str:
 
 
 async def read_wheel(
-    http: HttpClient, distribution: str, wheel: WheelFile, cache: MetadataCache | None = None
+    http: HttpClient, distribution: str, wheel: WheelFile, cache: Cache | None = None
 ) -> WheelModules:
     """The modules ``wheel`` installs (from the cache when this hash was read before).
     Raises WheelError when it cannot be listed."""
@@ -190,9 +191,9 @@ async def read_wheel(
 
 
 async def _pick(
-    http: HttpClient, index_url: str, name: str, cache: MetadataCache | None
+    http: HttpClient, index_url: str, name: str, cache: Cache | None
 ) -> WheelFile | None:
-    key = f"wheel-pick|{index_url}|{name}"
+    key = f"wheel-pick|{split_userinfo(index_url)[0]}|{name}"
     if cache is not None:
         entry = cache.get(key)
         if entry is not None and entry.fresh:
@@ -238,7 +239,7 @@ async def distribution_modules(
     http: HttpClient,
     index_url: str,
     names: Iterable[str],
-    cache: MetadataCache | None = None,
+    cache: Cache | None = None,
     *,
     concurrency: int = CONCURRENCY,
 ) -> dict[str, WheelModules | None]:
@@ -262,9 +263,9 @@ async def distribution_modules(
     return dict(zip(wanted, found, strict=True))
 
 
-def _known_hashes(name: str, cache: MetadataCache, index_url: str) -> list[str]:
+def _known_hashes(name: str, cache: Cache, index_url: str) -> list[str]:
     """The hash of the wheel picked for ``name`` before (fresh or not)."""
-    entry = cache.get(f"wheel-pick|{index_url}|{name}")
+    entry = cache.get(f"wheel-pick|{split_userinfo(index_url)[0]}|{name}")
     value = entry.value if entry is not None else None
     if isinstance(value, Mapping) and isinstance(value.get("sha256"), str):
         return [str(value["sha256"])]
@@ -272,7 +273,7 @@ def _known_hashes(name: str, cache: MetadataCache, index_url: str) -> list[str]:
 
 
 def lookup_modules(
-    names: Iterable[str], settings: Settings, cache: MetadataCache | None = None
+    names: Iterable[str], settings: Settings, cache: Cache | None = None
 ) -> dict[str, WheelModules | None]:
     """:func:`distribution_modules` from synchronous code, with the run's network settings
     (offline: only what the cache knows)."""

@@ -77,13 +77,14 @@ def npm_roots(dependencies: Sequence[Dependency]) -> list[Root]:
 
 def expand(sources: SourceResult, settings: Settings, *, now: datetime) -> Expanded:
     """``sources`` with everything the declared dependencies would install."""
-    from depguard.pipeline import open_cache
+    from depguard.cache import open_cache
 
     python = python_roots(sources.dependencies)
     npm = npm_roots(sources.dependencies)
     resolutions: list[Resolution] = []
     min_age = timedelta(hours=settings.thresholds.min_release_age)
-    cache = open_cache(settings)
+    # Local only: the resolver reads one key at a time, a round trip each to a shared store.
+    cache = open_cache(settings, shared=False)
     try:
         if python:
             from depguard.resolver.pypi import resolve_python

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from depguard.cache import FOUND_TTL, NOT_FOUND_TTL, MetadataCache
+from depguard.cache import FOUND_TTL, NOT_FOUND_TTL, Cache
 from depguard.config import Settings
 from depguard.model import Ecosystem, InputError, Location
 from depguard.resolver import Resolution, Resolved, Root
@@ -98,7 +98,7 @@ def _strings(value: object) -> dict[str, str]:
 
 
 class NpmIndex:
-    def __init__(self, settings: Settings, cache: MetadataCache, fetcher: Fetcher, now: datetime):
+    def __init__(self, settings: Settings, cache: Cache, fetcher: Fetcher, now: datetime):
         self.settings = settings
         self.cache = cache
         self.fetcher = fetcher
@@ -214,7 +214,7 @@ def _spec(name: str, spec: str) -> tuple[str, str] | None:
 
 
 def resolve_npm(
-    roots: Sequence[Root], settings: Settings, cache: MetadataCache, *, now: datetime
+    roots: Sequence[Root], settings: Settings, cache: Cache, *, now: datetime
 ) -> Resolution:
     from depguard.npm_semver import pick
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from depguard.cache import MetadataCache
+from depguard.cache import Cache
 from depguard.config import Settings
 from depguard.model import Ecosystem, InputError, Location
 from depguard.resolver import Graph, Resolution, Resolved, Root, assemble, merge
@@ -318,7 +318,7 @@ class Provider:
 def resolve_python(
     roots: Sequence[Root],
     settings: Settings,
-    cache: MetadataCache,
+    cache: Cache,
     *,
     target: Target,
     now: datetime,
@@ -338,8 +338,8 @@ def resolve_python(
             _resolve_group(group, index, target, cutoff) for group in groups.values() if group
         ]
         requests = index.requests
-    if cache.problem:
-        results.append(Resolution(Ecosystem.PYPI, notices=(f"cache bypassed: {cache.problem}",)))
+    if cache.notices():
+        results.append(Resolution(Ecosystem.PYPI, notices=tuple(cache.notices())))
     merged = merge(results, Ecosystem.PYPI)
     return Resolution(
         Ecosystem.PYPI, merged.packages, merged.errors, merged.notices, str(target), requests

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin
 
-from depguard.cache import FOUND_TTL, NOT_FOUND_TTL, RETENTION, MetadataCache
+from depguard.cache import FOUND_TTL, NOT_FOUND_TTL, RETENTION, Cache
 from depguard.config import Settings
 from depguard.resolver.fetch import Fetcher
 from depguard.resolver.target import Target
@@ -122,7 +122,7 @@ class PyPIIndex:
     def __init__(
         self,
         settings: Settings,
-        cache: MetadataCache,
+        cache: Cache,
         target: Target,
         fetcher: Fetcher,
         *,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from depguard.cache import MetadataCache
 from depguard.errors import UsageError
 from depguard.model import Ecosystem
 from depguard.sources import (
@@ -22,6 +22,9 @@ from depguard.sources.fixture_trees import Skipped
 from depguard.sources.npm_project import NpmProjects
 from depguard.sources.requirements import STDIN_LABEL, IncludePolicy
 
+if TYPE_CHECKING:
+    from depguard.cache import Cache
+
 
 @dataclass
 class ReadContext:
@@ -34,7 +37,7 @@ class ReadContext:
     python_version: str | None = None
     """The target Python for the standard-library list (default: the running one)."""
     npm: NpmProjects = field(default_factory=NpmProjects)
-    cache: MetadataCache | None = None
+    cache: Cache | None = None
     """Where what each source file imports is remembered (by content)."""
     include_fixtures: bool = False
     """Walk into test-data and fixture trees too (see :mod:`depguard.sources.fixture_trees`)."""

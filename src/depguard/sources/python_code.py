@@ -25,7 +25,7 @@ from depguard.sources.python_imports import (
 )
 
 if TYPE_CHECKING:
-    from depguard.cache import MetadataCache
+    from depguard.cache import Cache
 
 POOL_THRESHOLD = 150
 """Below this many files, parsing in this process is faster than starting workers."""
@@ -75,7 +75,7 @@ def _scan_batch(batch: Sequence[tuple[str, str]]) -> list[FileImports]:
 
 def scan_files(
     items: Sequence[tuple[Path, str]],
-    cache: MetadataCache | None = None,
+    cache: Cache | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[FileImports]:
     """Scan (path, display) pairs; results keep the order. Files whose bytes were scanned

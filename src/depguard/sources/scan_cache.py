@@ -14,7 +14,7 @@ from depguard.model import InputError
 from depguard.sources.python_imports import ImportRef
 
 if TYPE_CHECKING:
-    from depguard.cache import MetadataCache
+    from depguard.cache import Cache
     from depguard.sources.python_code import FileImports
 
 SCANNER_VERSION = 3
@@ -27,7 +27,7 @@ def key(data: bytes, suffix: str) -> str:
     return f"imports|{SCANNER_VERSION}|{suffix.lower()}|{digest}"
 
 
-def load(cache: MetadataCache, cache_key: str, display: str) -> FileImports | None:
+def load(cache: Cache, cache_key: str, display: str) -> FileImports | None:
     from depguard.sources.python_code import FileImports
 
     entry = cache.get(cache_key)
@@ -55,7 +55,7 @@ def load(cache: MetadataCache, cache_key: str, display: str) -> FileImports | No
     return FileImports(display, refs, errors)
 
 
-def store(cache: MetadataCache, cache_key: str, scan: FileImports) -> None:
+def store(cache: Cache, cache_key: str, scan: FileImports) -> None:
     value: dict[str, Any] = {
         "refs": [
             [
