@@ -109,8 +109,11 @@ def test_pnpm_catalogs_resolve_to_their_ranges(tmp_path: Path) -> None:
         },
     )
     write_json(tmp_path / "packages" / "lib" / "package.json", {"name": "lib"})
+    write(tmp_path / "packages" / "app" / "index.js", "import pad from 'pad';\n")
     result = read(tmp_path)
     assert result.errors == []
+    [imported] = [d for d in result.dependencies if d.origin.value == "import"]
+    assert (imported.name, imported.alias) == ("left-pad", "pad")  # the catalog's npm: alias
     deps = {d.name: d for d in result.dependencies if d.alias is None}
     assert deps["left-pad"].specifier == "^1.3.0"
     assert deps["left-pad"].detail == '"left-pad": "catalog:" is "^1.3.0"'
@@ -416,13 +419,16 @@ def test_type_only_imports_are_their_types_package(tmp_path: Path) -> None:
         "import type { Program } from 'estree';\nimport { type PluginObj } from '@babel/core';\n"
         "import pad from 'left-pad';\n",
     )
+    write(tmp_path / "tests" / "lib" / "types.test.ts", "import * as ESTree from 'estree';\n")
     write(tmp_path / "lib" / "run.js", "const estree = require('estree');\n")
     result = read(tmp_path)
     by_file = {(d.name, Path(d.location.path).name, d.alias) for d in result.dependencies}
     assert ("@types/estree", "index.d.mts", "estree") in by_file
     assert ("@types/estree", "types.test.mts", "estree") in by_file
     assert ("@types/babel__core", "types.test.mts", "@babel/core") in by_file
-    # a value import needs the package itself: it stays estree (and undeclared)
+    assert ("@types/estree", "types.test.ts", "estree") in by_file
+    assert ("left-pad", "types.test.mts", None) in by_file  # declared: itself
+    # JavaScript needs the package itself at run time: it stays estree (and undeclared)
     assert ("estree", "run.js", None) in by_file
 
 

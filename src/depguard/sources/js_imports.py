@@ -13,9 +13,8 @@ Node built-in module (``fs``, ``fs/promises``), a TypeScript path alias of the p
 (:mod:`depguard.sources.bundler_aliases`), a module a framework in use generates
 (:mod:`depguard.sources.js_frameworks`), a name no npm package can have (``@docusaurus/Link``,
 ``__sveltekit/env``) or a package that lives inside the checked tree. Subpaths map to their
-package: ``lodash/fp`` is ``lodash``, ``@scope/pkg/sub`` is ``@scope/pkg``. A type-only import
-(``import type``, or any import of a ``.d.mts``/``.d.cts`` file) of an undeclared package whose
-``@types/`` package is declared is that types package.
+package: ``lodash/fp`` is ``lodash``, ``@scope/pkg/sub`` is ``@scope/pkg``. In TypeScript, an
+import of an undeclared package whose ``@types/`` package is declared is that types package.
 """
 
 from __future__ import annotations
@@ -307,14 +306,14 @@ def parse_file(path: Path, display: str, projects: NpmProjects, root: Path | Non
             npm_aliases=projects.npm_aliases(tree),
             generated=projects.generated(tree),
             declared=projects.declared_names(tree),
-            declarations=path.name.lower().endswith(DECLARATION_SUFFIXES),
+            typescript=path.name.lower().endswith(TYPESCRIPT_SUFFIXES),
         )
     )
     return result
 
 
-DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
-"""TypeScript declaration files: everything they import is a type."""
+TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+"""TypeScript sources (declaration files included): imports used only as types are erased."""
 
 
 def types_package(name: str) -> str:
@@ -334,13 +333,15 @@ def dependencies(
     npm_aliases: Mapping[str, str] | None = None,
     generated: Generated | None = None,
     declared: frozenset[str] = frozenset(),
-    declarations: bool = False,
+    typescript: bool = False,
 ) -> Iterator[Dependency]:
     """One Dependency per package-naming specifier of ``text`` (the first site of each).
 
     Left out: path aliases, framework-generated modules, names no npm package can have, local
-    packages. A type-only import (or any import of a declaration file) of a package that is not
-    declared, when its ``@types/`` package is, is that types package."""
+    packages. In TypeScript, an import of a package that is not declared, when its ``@types/``
+    package is, is that types package: TypeScript erases imports used only as types
+    (``import type``, ``import * as ESTree from 'estree'`` in a declaration or a type test), and
+    a package needed at run time would have to be declared itself."""
     aliases = aliases or PathAliases()
     generated = generated or Generated()
     seen: set[str] = set()
@@ -358,7 +359,7 @@ def dependencies(
         if name is None or name in local or not is_valid(Ecosystem.NPM, name):
             continue
         name = (npm_aliases or {}).get(name, name)  # "x": "npm:real@1" installs real as x
-        if (site.type_only or declarations) and name not in declared:
+        if (site.type_only or typescript) and name not in declared:
             types = types_package(name)
             name = types if types in declared else name
         yield Dependency(

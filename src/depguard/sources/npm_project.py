@@ -24,6 +24,7 @@ from depguard.sources.js_frameworks import Generated, generated
 from depguard.sources.npm_catalogs import (
     PNPM_WORKSPACE,
     Catalogs,
+    catalog_name,
     from_mapping,
     read_pnpm_workspace,
 )
@@ -121,8 +122,8 @@ class NpmProjects:
         return self._local[key]
 
     def npm_aliases(self, root: Path) -> dict[str, str]:
-        """Folder name -> real package, for every ``"x": "npm:real@..."`` in the tree: code
-        that imports ``x`` gets ``real``."""
+        """Folder name -> real package, for every ``"x": "npm:real@..."`` in the tree (also
+        through a catalog): code that imports ``x`` gets ``real``."""
         key = _resolve(root)
         if key not in self._npm_aliases:
             aliases: dict[str, str] = {}
@@ -131,6 +132,10 @@ class NpmProjects:
                 for section, _ in DEPENDENCY_SECTIONS:
                     table = document.get(section)
                     for name, spec in table.items() if isinstance(table, Mapping) else ():
+                        catalog = catalog_name(spec) if isinstance(spec, str) else None
+                        if catalog is not None:
+                            catalogs = self.catalogs(path)
+                            spec = catalogs.spec(catalog, str(name)) if catalogs else None
                         target = _alias_target(spec)
                         if target:
                             aliases.setdefault(str(name), target)
