@@ -131,8 +131,9 @@ class NpmProjects:
                 document = self.document(path) or {}
                 for section, _ in DEPENDENCY_SECTIONS:
                     table = document.get(section)
-                    for name, spec in table.items() if isinstance(table, Mapping) else ():
-                        catalog = catalog_name(spec) if isinstance(spec, str) else None
+                    for name, raw in table.items() if isinstance(table, Mapping) else ():
+                        spec = raw
+                        catalog = catalog_name(raw) if isinstance(raw, str) else None
                         if catalog is not None:
                             catalogs = self.catalogs(path)
                             spec = catalogs.spec(catalog, str(name)) if catalogs else None
