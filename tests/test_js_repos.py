@@ -462,3 +462,31 @@ def test_a_docusaurus_monorepo_has_no_false_blocks(
     assert [p["name"] for p in report["packages"] if p["verdict"] == "block"] == []
     asked = [r for r in registry.requests if r.startswith("/npm/")]
     assert asked == ["/npm/left-pad"], asked  # nothing generated was sent to the registry
+
+
+def test_jest_and_next_aliases_are_local(tmp_path: Path) -> None:
+    write_json(
+        tmp_path / "package.json",
+        {
+            "name": "app",
+            "dependencies": {"left-pad": "1"},
+            "jest": {"moduleNameMapper": {"^#test/(.*)$": "<rootDir>/test/$1"}},
+        },
+    )
+    write(
+        tmp_path / "jest.config.js",
+        "module.exports = { moduleNameMapper: { '^~lib/(.*)$': '<rootDir>/lib/$1',"
+        " '\\\\.(css|less)$': 'identity-obj-proxy' } };\n",
+    )
+    write(
+        tmp_path / "next.config.js",
+        "module.exports = { webpack: (config) => {\n"
+        "  config.resolve.alias['@components'] = path.join(__dirname, 'components');\n"
+        "  return config;\n} };\n",
+    )
+    write(
+        tmp_path / "pages" / "index.test.js",
+        "import a from '~lib/a';\nimport b from '@components/Button';\n"
+        "import c from '#test/helpers';\nimport pad from 'left-pad';\n",
+    )
+    assert names(read(tmp_path)) == {"left-pad"}

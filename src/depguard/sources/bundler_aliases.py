@@ -3,8 +3,10 @@
 ``vite.config.ts`` (``resolve: {alias: {'@': ..., '~utils': ...}}`` or
 ``alias: [{find: '@', replacement: ...}]``), ``webpack.config.js`` (``resolve.alias``, with a
 trailing ``$`` for an exact match), ``vue.config.js`` (``config.resolve.alias.set('@', ...)``),
-``nuxt.config.ts`` and ``svelte.config.js`` (``alias: {...}``), ``@rollup/plugin-alias``
-(``entries``), and Babel's module-resolver (``alias`` in ``.babelrc``/``babel.config.json``).
+``next.config.js`` (``config.resolve.alias['@x'] = ...``), ``nuxt.config.ts`` and
+``svelte.config.js`` (``alias: {...}``), ``@rollup/plugin-alias`` (``entries``), Jest's
+``moduleNameMapper`` (``jest.config.*``, or ``jest`` in ``package.json``) and Babel's
+module-resolver (``alias`` in ``.babelrc``/``babel.config.json``).
 An alias key ``k`` makes ``k`` and ``k/...`` local, as those tools resolve them. A key that is a
 regular expression (``^@/(.*)``) contributes its literal start; it is never compiled or run.
 
@@ -24,11 +26,12 @@ from depguard.errors import ManifestError
 from depguard.sources.reading import read_text
 
 CONFIG_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
-BABEL_JSON = (".babelrc", ".babelrc.json", "babel.config.json")
+BABEL_JSON = (".babelrc", ".babelrc.json", "babel.config.json", "jest.config.json")
 MAX_CONFIG_BYTES = 1024 * 1024
 """A configuration file larger than this is not read for aliases."""
 
-_ALIAS_OPEN = re.compile(r"(?<![\w$.])alias(?:es)?\s*[:=]\s*([{\[])")
+_ALIAS_OPEN = re.compile(r"(?<![\w$.])(?:alias(?:es)?|moduleNameMapper)\s*[:=]\s*([{\[])")
+_SUBSCRIPT = re.compile(r"(?<![\w$])alias\s*\[\s*$")
 _ENTRIES_OPEN = re.compile(r"(?<![\w$.])entries\s*:\s*([{\[])")
 _SET_CHAIN = re.compile(r"(?<![\w$])alias\s*\.\s*set\s*\(")
 _SET_NEXT = re.compile(r"\s*\.\s*set\s*\(")
@@ -64,6 +67,15 @@ def aliases_in_directory(directory: Path) -> tuple[str, ...]:
         except ManifestError:
             continue  # not ours to report: a bundler would say what is wrong with it
         found.extend(aliases_in_json(text) if name.lower() in BABEL_JSON else aliases_in(text))
+    if "package.json" in names:  # Jest's configuration may live there
+        try:
+            document = json.loads(read_text(directory / "package.json", MAX_CONFIG_BYTES))
+        except (ManifestError, ValueError, RecursionError):
+            document = None
+        jest = document.get("jest") if isinstance(document, Mapping) else None
+        mapper = jest.get("moduleNameMapper") if isinstance(jest, Mapping) else None
+        if isinstance(mapper, Mapping):
+            found.extend(_literal_start(str(key)) for key in mapper)
     return tuple(dict.fromkeys(k for k in found if k))
 
 
@@ -87,6 +99,11 @@ def aliases_in(text: str) -> list[str]:
                     if bracket < start < close
                     and _FIND_KEY.search(masked[max(0, start - 32) : start])
                 )
+    for start, (end, value) in starts.items():  # config.resolve.alias['@x'] = ...
+        if _SUBSCRIPT.search(masked[max(0, start - 32) : start]) and re.match(
+            r"\s*\]\s*=(?!=)", masked[end : end + 16]
+        ):
+            keys.append(value)
     for match in _SET_CHAIN.finditer(masked):  # alias.set('@', ...).set('_c', ...)
         position = match.end()
         while True:
@@ -118,7 +135,7 @@ def _json_alias_keys(node: object, depth: int) -> Iterator[str]:
         return
     if isinstance(node, Mapping):
         for key, value in node.items():
-            if key == "alias" and isinstance(value, Mapping):
+            if key in ("alias", "moduleNameMapper") and isinstance(value, Mapping):
                 yield from (str(k) for k in value)
             else:
                 yield from _json_alias_keys(value, depth + 1)
