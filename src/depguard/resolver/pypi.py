@@ -15,6 +15,7 @@ the package is judged (a missing transitive dependency is exactly what must bloc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +26,7 @@ from depguard.config import Settings
 from depguard.model import Ecosystem, InputError, Location
 from depguard.resolver import Graph, Resolution, Resolved, Root, assemble, merge
 from depguard.resolver.fetch import Fetcher
-from depguard.resolver.pypi_index import IndexProblem, Listing, PyPIIndex, Release
+from depguard.resolver.pypi_index import CoreMetadata, IndexProblem, Listing, PyPIIndex, Release
 from depguard.resolver.target import Target
 from depguard.sanitize import clean
 
@@ -101,7 +102,11 @@ class Provider:
         self.cutoff = cutoff
         self.state = state
         self.environment = target.environment()
-        self.python = Version(f"{target.python_version}.0")
+        self.python = Version(target.full_version)
+        self._versions: dict[str, list[tuple[Version, Release]]] = {}
+        self._crawled: set[str] = set()
+        self._crawl_lock = threading.Lock()
+        self._pythons: dict[str, bool] = {}
 
     # -- resolvelib's interface ---------------------------------------------------------------
     def identify(self, requirement_or_candidate: Requirement | Candidate) -> str:
@@ -197,8 +202,7 @@ class Provider:
         rejected: set[Version | None] | frozenset[Version | None] = frozenset(),
     ) -> list[Candidate]:
         """Acceptable versions, best first: settled ones newest first, then the young ones."""
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-        from packaging.version import InvalidVersion, Version
+        from packaging.specifiers import SpecifierSet
 
         name = listing.name
         specifier = SpecifierSet()
@@ -209,23 +213,11 @@ class Provider:
             specifier &= constraint
         pins = {s.version for s in specifier if s.operator in ("==", "===")}
         by_version: dict[Version, Release] = {}
-        for release in listing.releases:
-            try:
-                version = Version(release.version)
-            except InvalidVersion:
-                continue
+        for version, release in self._installable(listing):
             if version in rejected:
                 continue
             if release.yanked and release.version not in pins and str(version) not in pins:
                 continue
-            if release.requires_python:
-                try:
-                    if not SpecifierSet(release.requires_python).contains(
-                        self.python, prereleases=True
-                    ):
-                        continue
-                except InvalidSpecifier:
-                    pass  # pip ignores a requires-python it cannot read
             by_version[version] = release
         ordered = sorted(specifier.filter(by_version), reverse=True)
         settled: list[Candidate] = []
@@ -250,7 +242,38 @@ class Provider:
             ]
         return settled + young
 
-    def _requirement(self, text: str, parent: Candidate) -> Requirement | None:
+    def _installable(self, listing: Listing) -> list[tuple[Version, Release]]:
+        """The listing's versions that run on the target's Python (parsed once per project)."""
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import InvalidVersion, Version
+
+        known = self._versions.get(listing.name)
+        if known is not None:
+            return known
+        out: list[tuple[Version, Release]] = []
+        for release in listing.releases:
+            try:
+                version = Version(release.version)
+            except InvalidVersion:
+                continue
+            needs = release.requires_python
+            if needs:
+                if needs not in self._pythons:
+                    try:
+                        self._pythons[needs] = SpecifierSet(needs).contains(
+                            self.python, prereleases=True
+                        )
+                    except InvalidSpecifier:
+                        self._pythons[needs] = True  # pip ignores one it cannot read
+                if not self._pythons[needs]:
+                    continue
+            out.append((version, release))
+        self._versions[listing.name] = out
+        return out
+
+    def _requirement(
+        self, text: str, parent: Candidate, *, quiet: bool = False
+    ) -> Requirement | None:
         from packaging.requirements import InvalidRequirement
         from packaging.requirements import Requirement as Parsed
         from packaging.utils import canonicalize_name
@@ -258,6 +281,8 @@ class Provider:
         try:
             parsed = Parsed(text)
         except InvalidRequirement:
+            if quiet:
+                return None
             self.state.notices.append(
                 f"{parent} declares a dependency that cannot be read: {clean(text)[:120]!r}"
             )
@@ -289,30 +314,35 @@ class Provider:
             return False
 
     def _ahead(self, requirement: Requirement) -> None:
-        """Ask for the project page now, and for the likely pick's metadata once it arrives."""
-        from concurrent.futures import Future
-
+        """Crawl ahead of the resolver: ask for the project page now, for the likely pick's
+        metadata once the page arrives, and so on down its dependencies. resolvelib pins one
+        package at a time, depth first; without this each pin would wait for two round trips.
+        Each requirement key is followed once; what the resolver finally picks is its own
+        decision (a wrong guess costs a request, never a wrong answer)."""
+        with self._crawl_lock:
+            if requirement.key in self._crawled:
+                return
+            self._crawled.add(requirement.key)
         index = self.index
-        index.prefetch_listing(requirement.name)
-        entry = index._listings.get(requirement.name)
 
-        def follow(listing: Listing) -> None:
+        def found_listing(listing: Listing) -> None:
             try:
                 found = self.matches(listing, [requirement])
             except Exception:  # a guess ahead of need; the resolver will ask again
                 return
-            if found and found[0].release is not None:
-                index.prefetch_metadata(found[0].release)
+            if found and found[0].release is not None and found[0].release.wheel:
+                pick = Candidate(requirement.name, found[0].version, requirement.extras)
+                index.when_metadata(found[0].release, lambda m: found_metadata(pick, m))
 
-        if isinstance(entry, Future):
+        def found_metadata(pick: Candidate, metadata: CoreMetadata) -> None:
+            base = Candidate(pick.name, pick.version, frozenset())
+            for text in metadata.requires_dist:
+                for parent in (base, pick) if pick.extras else (base,):
+                    child = self._requirement(text, parent, quiet=True)
+                    if child is not None:
+                        self._ahead(child)
 
-            def done(future: Future[Listing]) -> None:
-                if not future.cancelled() and future.exception() is None:
-                    follow(future.result())
-
-            entry.add_done_callback(done)
-        elif isinstance(entry, Listing):
-            follow(entry)
+        index.when_listing(requirement.name, found_listing)
 
 
 def resolve_python(

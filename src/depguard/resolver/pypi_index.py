@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -152,6 +152,15 @@ class PyPIIndex:
     def listing(self, name: str) -> Listing:
         """The project's listing; raises IndexProblem when the index cannot give one."""
         return _settle(self._listings, name, self._listing_entry(name), self._lock)
+
+    def when_listing(self, name: str, then: Callable[[Listing], None]) -> None:
+        """Call ``then`` with the listing once it is here (now, if it is); not on a problem."""
+        _when(self._listing_entry(name), then)
+
+    def when_metadata(self, release: Release, then: Callable[[CoreMetadata], None]) -> None:
+        """Call ``then`` with the release's metadata once it is here; not on a problem."""
+        if release.wheel:
+            _when(self._metadata_entry(release), then)
 
     def _listing_entry(self, name: str) -> Listing | IndexProblem | Future[Listing]:
         with self._lock:
@@ -343,13 +352,7 @@ def parse_listing(body: bytes | bytearray, name: str, url: str, target: Target) 
 
     Raises IndexProblem for a page that is not one, or that is about another project.
     """
-    from packaging.utils import (
-        InvalidSdistFilename,
-        InvalidWheelFilename,
-        canonicalize_name,
-        parse_sdist_filename,
-        parse_wheel_filename,
-    )
+    from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
 
     try:
         document = json.loads(body)
@@ -368,59 +371,94 @@ def parse_listing(body: bytes | bytearray, name: str, url: str, target: Target) 
     marker = document.get("project-status")
     if isinstance(marker, Mapping) and isinstance(marker.get("status"), str):
         status = marker["status"]
-    best: dict[str, tuple[int, Release]] = {}
+    # Big projects list tens of thousands of files: each is ranked from its name with plain
+    # string work, and only the file chosen for each version becomes a Release.
+    best: dict[str, tuple[int, Mapping[str, Any], bool]] = {}
+    names: dict[str, str] = {}
+    versions: dict[str, str | None] = {}
     for item in files:
         if not isinstance(item, Mapping):
             continue
         filename = item.get("filename")
-        file_url = item.get("url")
-        if not isinstance(filename, str) or not isinstance(file_url, str):
+        if not isinstance(filename, str) or not isinstance(item.get("url"), str):
             continue
-        rank: int | None
         if filename.endswith(".whl"):
-            try:
-                project, version, _, _ = parse_wheel_filename(filename)
-            except InvalidWheelFilename:
+            parts = filename[:-4].split("-")
+            if len(parts) not in (5, 6):
                 continue
-            rank = target.wheel_rank(filename)
+            project_raw, version_raw = parts[0], parts[1]
+            rank = _rank(parts[-3], parts[-2], parts[-1], target)
             if rank is None:
                 continue
             wheel = True
         elif filename.endswith((".tar.gz", ".zip")):
             try:
-                project, version = parse_sdist_filename(filename)
+                sdist_project, sdist_version = parse_sdist_filename(filename)
             except InvalidSdistFilename:
                 continue
+            project_raw, version_raw = sdist_project, str(sdist_version)
             rank, wheel = 1_000_000, False  # an sdist only when no wheel fits
         else:
             continue  # eggs, installers: pip does not install them
-        if project != name:
+        if project_raw not in names:
+            names[project_raw] = canonicalize_name(project_raw)
+        if names[project_raw] != name:
             continue  # a file of another project in this listing is never installed as this one
-        hashes = item.get("hashes")
-        sha256 = hashes.get("sha256") if isinstance(hashes, Mapping) else None
-        advertised = item.get("core-metadata", item.get("data-dist-info-metadata"))
-        metadata_sha = None
-        if isinstance(advertised, Mapping):
-            metadata_sha = advertised.get("sha256")
-            advertised = True
-        requires_python = item.get("requires-python")
-        yanked = item.get("yanked")
-        release = Release(
-            version=str(version),
-            uploaded=parse_timestamp(item.get("upload-time")),
-            requires_python=requires_python if isinstance(requires_python, str) else None,
-            yanked=bool(yanked),
-            filename=filename,
-            url=urljoin(url, file_url),
-            sha256=sha256 if isinstance(sha256, str) else None,
-            wheel=wheel,
-            metadata=advertised if isinstance(advertised, bool) else None,
-            metadata_sha256=metadata_sha if isinstance(metadata_sha, str) else None,
-        )
-        current = best.get(release.version)
+        if version_raw not in versions:
+            versions[version_raw] = _normal_version(version_raw)
+        version = versions[version_raw]
+        if version is None:
+            continue
+        current = best.get(version)
         if current is None or rank < current[0]:
-            best[release.version] = (rank, release)
-    return Listing(name, tuple(r for _, r in best.values()), status)
+            best[version] = (rank, item, wheel)
+    releases = tuple(_release(v, item, wheel, url) for v, (_, item, wheel) in best.items())
+    return Listing(name, releases, status)
+
+
+def _rank(python: str, abi: str, platform: str, target: Target) -> int | None:
+    """The best rank among a wheel's tags on ``target`` (0 best); None if none is supported."""
+    priority = target.tag_priority
+    best: int | None = None
+    for x in python.lower().split("."):
+        for y in abi.lower().split("."):
+            for z in platform.lower().split("."):
+                rank = priority.get(f"{x}-{y}-{z}")
+                if rank is not None and (best is None or rank < best):
+                    best = rank
+    return best
+
+
+def _normal_version(text: str) -> str | None:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return None
+
+
+def _release(version: str, item: Mapping[str, Any], wheel: bool, page_url: str) -> Release:
+    hashes = item.get("hashes")
+    sha256 = hashes.get("sha256") if isinstance(hashes, Mapping) else None
+    advertised = item.get("core-metadata", item.get("data-dist-info-metadata"))
+    metadata_sha = None
+    if isinstance(advertised, Mapping):
+        metadata_sha = advertised.get("sha256")
+        advertised = True
+    requires_python = item.get("requires-python")
+    return Release(
+        version=version,
+        uploaded=parse_timestamp(item.get("upload-time")),
+        requires_python=requires_python if isinstance(requires_python, str) else None,
+        yanked=bool(item.get("yanked")),
+        filename=str(item["filename"]),
+        url=urljoin(page_url, str(item["url"])),
+        sha256=sha256 if isinstance(sha256, str) else None,
+        wheel=wheel,
+        metadata=advertised if isinstance(advertised, bool) else None,
+        metadata_sha256=metadata_sha if isinstance(metadata_sha, str) else None,
+    )
 
 
 def parse_metadata(body: bytes, release: Release) -> CoreMetadata:
@@ -454,6 +492,20 @@ def parse_metadata(body: bytes, release: Release) -> CoreMetadata:
 
 
 T = TypeVar("T")
+
+
+def _when(entry: T | IndexProblem | Future[T], then: Callable[[T], None]) -> None:
+    if isinstance(entry, IndexProblem):
+        return
+    if not isinstance(entry, Future):
+        then(entry)
+        return
+
+    def done(future: Future[T]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            then(future.result())
+
+    entry.add_done_callback(done)
 
 
 def _settle(

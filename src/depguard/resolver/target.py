@@ -73,6 +73,15 @@ class Target:
         return f"Python {self.python_version} on {self.system}-{self.machine}"
 
     @property
+    def full_version(self) -> str:
+        """The running interpreter's full version when it is the target's ``X.Y`` (as pip
+        sees it), else ``X.Y.0``."""
+        running = sys.version_info
+        if self.python_version == f"{running.major}.{running.minor}":
+            return f"{running.major}.{running.minor}.{running.micro}"
+        return f"{self.python_version}.0"
+
+    @property
     def version_tuple(self) -> tuple[int, int]:
         major, minor = self.python_version.split(".")
         return int(major), int(minor)
@@ -84,14 +93,14 @@ class Target:
         machine = {"amd64": "AMD64"}.get(self.machine, self.machine)
         return {
             "implementation_name": "cpython",
-            "implementation_version": f"{self.python_version}.0",
+            "implementation_version": self.full_version,
             "os_name": "nt" if self.system == "windows" else "posix",
             "platform_machine": machine,
             "platform_python_implementation": "CPython",
             "platform_release": "",
             "platform_system": system,
             "platform_version": "",
-            "python_full_version": f"{self.python_version}.0",
+            "python_full_version": self.full_version,
             "python_version": self.python_version,
             "sys_platform": sys_platform,
         }
