@@ -560,3 +560,35 @@ def test_npm_token_is_sent_and_never_printed(
     assert result.code == 1
     message = result.package("@acme/ui")["findings"][0]["message"]
     assert "refused the credentials (HTTP 401)" in message and host in message
+
+
+def test_internal_name_locked_from_the_public_registry_is_blocked(
+    depguard, workdir: Path, private_npm: RegistryServer, registry: RegistryServer
+) -> None:
+    _npm_project(workdir, private_npm.npm_registry)
+
+    def lock(base: str) -> str:
+        return json.dumps(
+            {
+                "name": "app",
+                "lockfileVersion": 3,
+                "packages": {
+                    "": {"name": "app", "dependencies": {"@acme/ui": "^1.1.0"}},
+                    "node_modules/@acme/ui": {
+                        "version": "1.1.0",
+                        "resolved": f"{base}/@acme/ui/-/ui-1.1.0.tgz",
+                        "integrity": "sha512-" + "A" * 86 + "==",
+                    },
+                },
+            }
+        )
+
+    write(workdir / "package-lock.json", lock(private_npm.npm_registry))
+    assert "unexpected-registry" not in depguard("check", "-f", "json").ids("@acme/ui")
+    write(workdir / "package-lock.json", lock(registry.npm_registry))
+    result = depguard("check", "-f", "json")
+    finding = next(
+        f for f in result.package("@acme/ui")["findings"] if f["id"] == "unexpected-registry"
+    )
+    assert finding["severity"] == "high" and "public registry" in finding["message"]
+    assert result.package("@acme/ui")["verdict"] == "block" and result.code == 1

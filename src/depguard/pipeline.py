@@ -199,6 +199,7 @@ def judge_packages(
         npm_scopes=settings.npm_scopes,
         approved_twins=approved_twins(team, now.date()),
         merging=merging,
+        public_urls={eco.value: indexes.public(eco).url for eco in Ecosystem},
     )
     notices = [*notices, *at_risk_notices(merging, packages, gathered)]
     reports = []

@@ -32,6 +32,8 @@ class Context:
     """(ecosystem, normalized name) -> the allowlist's ``public_twin`` for an internal name."""
     merging: tuple[Declared, ...] = ()
     """Project index declarations that pick among indexes by version (``--extra-index-url``)."""
+    public_urls: Mapping[str, str] = field(default_factory=dict)
+    """Ecosystem -> the configured public index (a mirror may stand in for the default)."""
 
 
 Signal = Callable[[Evidence, Context], Iterable[Finding]]

@@ -15,24 +15,24 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from depguard import findings as F
-from depguard.model import Evidence, Finding, LookupStatus, PackageInfo
+from depguard.model import Evidence, Finding, LookupStatus, PackageInfo, Severity
 from depguard.sanitize import clean
 from depguard.signals import Context, Signal
 
 
 def private_signals() -> tuple[Signal, ...]:
     """The signals that judge an internal name (the rest read public-registry evidence)."""
-    from depguard.signals import registry_source, status, stdlib_name, undeclared, versions
+    from depguard.signals import status, stdlib_name, undeclared, versions
 
     return (
         stdlib_name.check,
         existence,
         confusion,
+        locked_elsewhere,
         status.check,
         versions.check,
         extra_index,
         undeclared.check,
-        registry_source.check,
     )
 
 
@@ -120,6 +120,39 @@ def confusion(evidence: Evidence, context: Context) -> Iterator[Finding]:
         compared=list(compared),
         approve_with=f"public_twin = {clean(pin, 200)!r}" if pin else None,
     )
+
+
+def locked_elsewhere(evidence: Evidence, context: Context) -> Iterator[Finding]:
+    """A lockfile entry of an internal name resolved from another host than its index: from
+    the public registry it is the confusion itself (block)."""
+    from urllib.parse import urlsplit
+
+    from depguard.indexes import is_public_host
+
+    index = evidence.index
+    if index is None:
+        return
+    reported: set[str] = set()
+    for dep in evidence.package.dependencies:
+        if not dep.resolved or not dep.resolved.startswith(("https://", "http://")):
+            continue
+        parts, ours = urlsplit(dep.resolved), urlsplit(index.url)
+        if (parts.hostname, parts.port) == (ours.hostname, ours.port):
+            continue
+        origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        if origin in reported:
+            continue
+        reported.add(origin)
+        configured = context.public_urls.get(evidence.package.ecosystem.value, "")
+        public = is_public_host(evidence.package.ecosystem, dep.resolved, configured)
+        yield F.UNEXPECTED_REGISTRY.make(
+            f"{clean(str(dep.location), 120)} locks this internal name from "
+            f"{'the public registry ' if public else ''}{clean(origin, 120)}, not its index "
+            f"{clean(index.label, 200)}",
+            severity=Severity.HIGH if public else None,
+            resolved=clean(dep.resolved, 300),
+            expected=[index.url],
+        )
 
 
 def extra_index(evidence: Evidence, context: Context) -> Iterator[Finding]:
