@@ -181,6 +181,15 @@ TimeoutOpt = Annotated[
         help="Seconds to wait for one registry answer (default 15).",
     ),
 ]
+AsKindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="KIND",
+        help="Read every file named on the command line as this kind (requirements, pyproject, "
+        "poetry.lock, uv.lock, pnpm-lock, yarn.lock, ...), whatever its name.",
+    ),
+]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List allowed packages too.")]
 PythonVersionOpt = Annotated[
     str | None,
@@ -295,13 +304,14 @@ def check(
     ] = False,
     platform: PlatformOpt = None,
     min_release_age: MinReleaseAgeOpt = None,
+    as_kind: AsKindOpt = None,
     config: ConfigOpt = None,
     concurrency: ConcurrencyOpt = None,
     timeout: TimeoutOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Check the dependencies of manifests, source trees, or standard input."""
+    """Check the dependencies of manifests, lockfiles, source trees, or standard input."""
     from depguard.pipeline import RunOptions
     from depguard.pipeline import check as run_check
 
@@ -325,6 +335,7 @@ def check(
         progress=_progress_factory(quiet),
         diff_ref=diff,
         resolve=resolve,
+        as_kind=as_kind,
     )
     report = run_check(options, settings)
     _emit(report, settings, format=format, output=output, verbose=verbose, quiet=quiet)

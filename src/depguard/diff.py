@@ -26,7 +26,8 @@ from typing import IO
 from depguard.errors import UsageError
 from depguard.model import Dependency, InputError, Origin
 from depguard.sources import SourceResult
-from depguard.sources.discover import MAX_FILES, SKIP_DIRS, classify
+from depguard.sources.discover import MAX_FILES, SKIP_DIRS
+from depguard.sources.kinds import classify
 from depguard.sources.reading import LOCKFILE_LIMIT
 
 GIT_TIMEOUT = 120.0
@@ -155,16 +156,15 @@ def _map_targets(targets: Sequence[str], toplevel: Path, root: Path) -> list[Pat
 
 
 def _wanted(path: str, prefixes: Sequence[PurePosixPath]) -> bool:
-    """Files the sources would read at REF: a kind with a parser, or a possible include."""
-    from depguard.sources.collect import PARSERS
-
+    """Files the sources would read at REF: a known kind, or a possible include."""
     pure = PurePosixPath(path)
     if any(part in SKIP_DIRS for part in pure.parts[:-1]):
         return False
     if pure.suffix.lower() in INCLUDE_SUFFIXES or pure in prefixes:
         return True
     inside = any(p == PurePosixPath(".") or p in pure.parents for p in prefixes)
-    return inside and classify(Path(path)) in PARSERS
+    kind = classify(Path(path))
+    return inside and kind is not None and bool(kind.reader)
 
 
 def _scratch_dir() -> str | None:

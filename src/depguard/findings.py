@@ -224,7 +224,8 @@ UNEXPECTED_REGISTRY = _t(
     M,
     20,
     "Resolved from an unexpected registry",
-    """The lockfile resolves the package from a URL that is not the configured registry.""",
+    """The lockfile resolves the package from a URL that is not the configured registry or
+    index (nor one the project declares for it).""",
 )
 DEPENDENCY_CONFUSION = _t(
     "dependency-confusion",

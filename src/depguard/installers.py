@@ -387,8 +387,7 @@ def _npm_sources(install: Plan) -> SourceResult:
 
 def _npm_project() -> SourceResult:
     """``npm install`` / ``npm ci`` with no names install what the project declares."""
-    from depguard.sources.collect import PARSERS, ReadContext, collect
-    from depguard.sources.discover import FileKind
+    from depguard.sources.collect import ReadContext, collect
     from depguard.sources.requirements import IncludePolicy
 
     result = SourceResult()
@@ -396,12 +395,9 @@ def _npm_project() -> SourceResult:
     if not manifest.is_file():
         result.error(cl.LABEL, None, "no names given and no package.json here: nothing to check")
         return result
-    if FileKind.PACKAGE_JSON not in PARSERS:
-        result.error("package.json", None, "this depguard cannot read package.json")
-        return result
     paths = [str(manifest)]
     for lock in ("npm-shrinkwrap.json", "package-lock.json"):
-        if Path(lock).is_file() and FileKind.PACKAGE_LOCK in PARSERS:
+        if Path(lock).is_file():
             paths.append(lock)
             break
     context = ReadContext(includes=IncludePolicy(root=Path.cwd()))

@@ -49,6 +49,8 @@ class RunOptions:
     """The command's own deadline, when neither ``--deadline`` nor ``deadline`` sets one."""
     started: float = field(default_factory=time.monotonic)
     """When the run began (its deadline counts from here)."""
+    as_kind: str | None = None
+    """Read the files named in ``paths`` as this kind (``--as``)."""
 
 
 def group(dependencies: Sequence[Dependency]) -> list[Package]:
@@ -75,6 +77,7 @@ def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
         python_version=settings.python_version,
         cache=cache,
         include_fixtures=settings.include_fixtures,
+        as_kind=options.as_kind,
     )
     try:
         result = collect(options.paths, context, stdin=options.stdin)
@@ -195,6 +198,7 @@ def judge_packages(
         now=now,
         thresholds=settings.thresholds,
         offline=settings.offline,
+        index_url=settings.index_url,
         npm_registry=settings.npm_registry,
         npm_scopes=settings.npm_scopes,
         approved_twins=approved_twins(team, now.date()),

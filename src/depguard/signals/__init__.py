@@ -26,6 +26,7 @@ class Context:
     now: datetime
     thresholds: Thresholds = field(default_factory=Thresholds)
     offline: bool = False
+    index_url: str = endpoints.PYPI_INDEX
     npm_registry: str = endpoints.NPM_REGISTRY
     npm_scopes: Mapping[str, str] = field(default_factory=dict)
     approved_twins: Mapping[tuple[str, str], str] = field(default_factory=dict)

@@ -3,90 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from depguard.errors import UsageError
 from depguard.model import Ecosystem
-from depguard.sources import (
-    SourceResult,
-    display_path,
-    fixture_trees,
-    imports,
-    pyproject,
-    requirements,
-)
-from depguard.sources.discover import FileKind, classify, walk
+from depguard.sources import SourceResult, display_path, fixture_trees, imports, kinds, requirements
+from depguard.sources.context import ReadContext
+from depguard.sources.discover import walk
 from depguard.sources.fixture_trees import Skipped
-from depguard.sources.npm_project import NpmProjects
-from depguard.sources.requirements import STDIN_LABEL, IncludePolicy
+from depguard.sources.kinds import Kind, classify
+from depguard.sources.requirements import STDIN_LABEL
 
-if TYPE_CHECKING:
-    from depguard.cache import Cache
-
-
-@dataclass
-class ReadContext:
-    """What parsers share during one run."""
-
-    includes: IncludePolicy
-    excludes: tuple[str, ...] = ()
-    imports: bool = True
-    """Read the imports of Python sources and notebooks in directories and named files."""
-    python_version: str | None = None
-    """The target Python for the standard-library list (default: the running one)."""
-    npm: NpmProjects = field(default_factory=NpmProjects)
-    cache: Cache | None = None
-    """Where what each source file imports is remembered (by content)."""
-    include_fixtures: bool = False
-    """Walk into test-data and fixture trees too (see :mod:`depguard.sources.fixture_trees`)."""
-
-    def __post_init__(self) -> None:
-        self.npm.excludes = self.excludes
-        self.npm.fixtures = () if self.include_fixtures else fixture_trees.RULES
+__all__ = ["ReadContext", "collect", "explicit_kind"]
 
 
-Parser = Callable[[Path, str, ReadContext], SourceResult]
-
-
-def _requirements(path: Path, display: str, context: ReadContext) -> SourceResult:
-    return requirements.parse_file(path, display, context.includes)
-
-
-def _pyproject(path: Path, display: str, context: ReadContext) -> SourceResult:
-    return pyproject.parse_file(path, display, context.includes)
-
-
-def _package_json(path: Path, display: str, context: ReadContext) -> SourceResult:
-    from depguard.sources import package_json
-
-    return package_json.parse_file(path, display, context.npm, context.includes.root)
-
-
-def _package_lock(path: Path, display: str, context: ReadContext) -> SourceResult:
-    from depguard.sources import package_lock
-
-    return package_lock.parse_file(path, display)
-
-
-def _js_imports(path: Path, display: str, context: ReadContext) -> SourceResult:
-    from depguard.sources import js_imports
-
-    return js_imports.parse_file(path, display, context.npm, context.includes.root)
-
-
-PARSERS: dict[FileKind, Parser] = {
-    FileKind.REQUIREMENTS: _requirements,
-    FileKind.PYPROJECT: _pyproject,
-    FileKind.PACKAGE_JSON: _package_json,
-    FileKind.PACKAGE_LOCK: _package_lock,
-    FileKind.JAVASCRIPT: _js_imports,
-}
-"""One parser per manifest kind. A kind without a parser is not collected."""
-
-
-CODE_KINDS = (FileKind.PYTHON, FileKind.NOTEBOOK)
+REQUIREMENTS_SUFFIXES = (".txt", ".in", ".pip")
+"""A file named on the command line with one of these is a requirements file, whatever its name
+(``pip install -r`` reads any name)."""
 
 
 def collect(
@@ -94,18 +27,19 @@ def collect(
     context: ReadContext,
     *,
     stdin: Callable[[], str] | None = None,
-    kinds: Iterable[FileKind] | None = None,
+    only: Iterable[Kind] | None = None,
 ) -> SourceResult:
-    """Read every path: ``-`` is standard input (a requirements list), directories are walked.
+    """Read every path: ``-`` is standard input (a requirements list), directories are walked
+    for every kind in ``only`` (default: all of :data:`kinds.KINDS`).
 
     Manifests are parsed as they are found; Python sources and notebooks are parsed together at
     the end (in parallel when there are many), and their imports resolved against what the
     manifests declare and what the tree itself provides.
     """
-    wanted = tuple(kinds) if kinds is not None else tuple(PARSERS)
+    forced = _forced(context.as_kind)
+    wanted = tuple(only) if only is not None else kinds.KINDS
     if not context.imports:
-        wanted = tuple(kind for kind in wanted if kind is not FileKind.JAVASCRIPT)
-    code = CODE_KINDS if context.imports else ()
+        wanted = tuple(kind for kind in wanted if not kind.code)
     result = SourceResult()
     code_files: list[Path] = []
     trees: list[tuple[Path, list[Path]]] = []  # where local modules are looked for
@@ -122,25 +56,30 @@ def collect(
             found_code: list[Path] = []
             skipped: list[Skipped] = []
             rules = () if context.include_fixtures else fixture_trees.RULES
-            for found in walk(
-                path, (*wanted, *code), context.excludes, fixtures=rules, skipped=skipped
-            ):
-                if found.kind in CODE_KINDS:
+            for found in walk(path, wanted, context.excludes, fixtures=rules, skipped=skipped):
+                if not found.kind.reader:
                     found_code.append(found.path)
                 else:
-                    result.extend(_parse(found.path, found.kind, context))
+                    result.extend(found.kind.read(found.path, display_path(found.path), context))
             code_files.extend(found_code)
             trees.append((path, found_code))
             notice = fixture_trees.describe(skipped)
             if notice:
                 result.notices.append(notice if raw == "." else f"{raw}: {notice}")
         elif path.is_file() or path.is_symlink():
-            kind = classify(path)
-            if kind in CODE_KINDS:
+            kind = forced or explicit_kind(path)
+            if kind is None:
+                result.error(
+                    display_path(path),
+                    None,
+                    "not a kind of file depguard reads (by its name); "
+                    f"name its kind with --as KIND ({kinds.choices()})",
+                )
+            elif not kind.reader:
                 code_files.append(path)
                 trees.append((path.parent, _neighbours(path.parent)))
             else:
-                result.extend(_parse(path, explicit_kind(path), context))
+                result.extend(kind.read(path, display_path(path), context))
         else:
             raise UsageError(f"no such file or directory: {raw}")
     if code_files:
@@ -194,21 +133,23 @@ def _neighbours(directory: Path) -> list[Path]:
     return found
 
 
-def explicit_kind(path: Path) -> FileKind:
-    """The kind of a file named on the command line: by name, else by extension."""
+def explicit_kind(path: Path) -> Kind | None:
+    """The kind of a file named on the command line: by name, else a requirements file by its
+    extension; None when depguard does not know it."""
     kind = classify(path)
-    if kind is not None and kind in PARSERS:
+    if kind is not None:
         return kind
-    suffix = path.suffix.lower()
-    if suffix == ".toml":
-        return FileKind.PYPROJECT
-    if suffix == ".json" and FileKind.PACKAGE_JSON in PARSERS:
-        return FileKind.PACKAGE_JSON
-    return FileKind.REQUIREMENTS
+    if path.suffix.lower() in REQUIREMENTS_SUFFIXES:
+        return kinds.REQUIREMENTS
+    return None
 
 
-def _parse(path: Path, kind: FileKind, context: ReadContext) -> SourceResult:
-    parser = PARSERS.get(kind)
-    if parser is None:
-        return SourceResult()
-    return parser(path, display_path(path), context)
+def _forced(name: str | None) -> Kind | None:
+    if name is None:
+        return None
+    kind = kinds.named(name)
+    if kind is None:
+        raise UsageError(
+            f"--as {name!r}: not a kind depguard reads; choose one of {kinds.choices()}"
+        )
+    return kind

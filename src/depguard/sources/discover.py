@@ -11,21 +11,10 @@ import fnmatch
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from depguard.sources.fixture_trees import RULES, Skipped, SkipRule, rule_for
-
-
-class FileKind(str, Enum):
-    REQUIREMENTS = "requirements"
-    PYPROJECT = "pyproject"
-    PACKAGE_JSON = "package.json"
-    PACKAGE_LOCK = "package-lock"
-    PYTHON = "python"
-    NOTEBOOK = "notebook"
-    JAVASCRIPT = "javascript"
-
+from depguard.sources.kinds import Kind, classify
 
 SKIP_DIRS = frozenset(
     {
@@ -64,35 +53,10 @@ MAX_FILES = 200_000
 """The walk stops (and says so) after this many files."""
 
 
-def classify(path: Path) -> FileKind | None:
-    """What kind of input a file is, from its name alone."""
-    name = path.name.lower()
-    if name == "pyproject.toml":
-        return FileKind.PYPROJECT
-    if name == "package.json":
-        return FileKind.PACKAGE_JSON
-    if name in ("package-lock.json", "npm-shrinkwrap.json"):
-        return FileKind.PACKAGE_LOCK
-    if name.endswith((".txt", ".in")) and (
-        name.startswith(("requirements", "constraints"))
-        or path.parent.name.lower() == "requirements"
-    ):
-        return FileKind.REQUIREMENTS
-    if name.endswith((".py", ".pyi")):
-        return FileKind.PYTHON
-    if name.endswith(".ipynb"):
-        return FileKind.NOTEBOOK
-    if name.endswith(
-        (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
-    ) and not name.endswith((".d.ts", ".min.js", ".bundle.js")):
-        return FileKind.JAVASCRIPT
-    return None
-
-
 @dataclass(frozen=True)
 class Found:
     path: Path
-    kind: FileKind
+    kind: Kind
 
 
 def is_virtualenv(directory: Path) -> bool:
@@ -101,7 +65,7 @@ def is_virtualenv(directory: Path) -> bool:
 
 def walk(
     root: Path,
-    kinds: Iterable[FileKind],
+    kinds: Iterable[Kind],
     excludes: Iterable[str] = (),
     max_files: int = MAX_FILES,
     *,

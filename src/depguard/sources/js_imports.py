@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depguard.model import Dependency, Ecosystem, Location, Origin
 from depguard.names import is_valid
@@ -33,6 +34,9 @@ from depguard.sources import SourceResult
 from depguard.sources.js_frameworks import Generated
 from depguard.sources.npm_project import NpmProjects, PathAliases
 from depguard.sources.reading import read_into
+
+if TYPE_CHECKING:
+    from depguard.sources.context import ReadContext
 
 _CODE = re.compile(r"//|/\*|['\"`/]")
 _CODE_IN_TEMPLATE = re.compile(r"//|/\*|['\"`/{}]")
@@ -388,3 +392,8 @@ def _under_base_url(specifier: str, aliases: PathAliases) -> bool:
         )
     except OSError:
         return False
+
+
+def read(path: Path, display: str, context: ReadContext) -> SourceResult:
+    """The source interface (:mod:`depguard.sources.context`)."""
+    return parse_file(path, display, context.npm, context.includes.root)

@@ -18,9 +18,10 @@ from typing import Any
 
 from depguard.errors import ManifestError
 from depguard.sources.bundler_aliases import aliases_in_directory
-from depguard.sources.discover import FileKind, walk
+from depguard.sources.discover import walk
 from depguard.sources.fixture_trees import RULES, SkipRule
 from depguard.sources.js_frameworks import Generated, generated
+from depguard.sources.kinds import PACKAGE_JSON
 from depguard.sources.npm_catalogs import (
     PNPM_WORKSPACE,
     Catalogs,
@@ -103,9 +104,7 @@ class NpmProjects:
         if key not in self._manifests:
             self._manifests[key] = [
                 found.path
-                for found in walk(
-                    root, (FileKind.PACKAGE_JSON,), self.excludes, fixtures=self.fixtures
-                )
+                for found in walk(root, (PACKAGE_JSON,), self.excludes, fixtures=self.fixtures)
             ]
         return self._manifests[key]
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from depguard.errors import ManifestError
 from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
@@ -26,6 +26,9 @@ from depguard.sources import json_lines as jl
 from depguard.sources.npm_catalogs import DEFAULT, Catalogs, catalog_name
 from depguard.sources.npm_project import DEPENDENCY_SECTIONS, NpmProjects, workspace_patterns
 from depguard.sources.reading import read_into
+
+if TYPE_CHECKING:
+    from depguard.sources.context import ReadContext
 
 SECTIONS = DEPENDENCY_SECTIONS
 BUNDLE_KEYS = ("bundleDependencies", "bundledDependencies")
@@ -301,3 +304,8 @@ def _resolve(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return path.absolute()
+
+
+def read(path: Path, display: str, context: ReadContext) -> SourceResult:
+    """The source interface (:mod:`depguard.sources.context`)."""
+    return parse_file(path, display, context.npm, context.includes.root)

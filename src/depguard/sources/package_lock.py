@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from depguard import npm_semver
 from depguard.errors import ManifestError
@@ -23,6 +23,9 @@ from depguard.names import is_valid
 from depguard.sources import SourceResult, graph, npm_spec
 from depguard.sources import json_lines as jl
 from depguard.sources.reading import LOCKFILE_LIMIT, read_into
+
+if TYPE_CHECKING:
+    from depguard.sources.context import ReadContext
 
 SUPPORTED = (1, 2, 3)
 MAX_NESTING = 200
@@ -290,3 +293,8 @@ def _group(entry: Mapping[str, Any]) -> str | None:
     if entry.get("optional") is True:
         return "optional"
     return None
+
+
+def read(path: Path, display: str, context: ReadContext) -> SourceResult:
+    """The source interface (:mod:`depguard.sources.context`)."""
+    return parse_file(path, display)

@@ -5,9 +5,9 @@ reads dynamically."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -17,6 +17,13 @@ from depguard.sources import SourceResult
 from depguard.sources.reading import read_into
 from depguard.sources.requirements import IncludePolicy
 from depguard.sources.requirements import parse_file as parse_requirements_file
+from depguard.sources.toml_lines import TomlLines
+
+if TYPE_CHECKING:
+    from depguard.sources.context import ReadContext
+
+if TYPE_CHECKING:
+    pass
 
 MAX_GROUP_DEPTH = 50
 
@@ -46,7 +53,7 @@ def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -
     except Exception as exc:  # tomlkit raises assorted errors on hostile input
         result.error(display, None, f"invalid TOML: {type(exc).__name__}")
         return result
-    reader = _Reader(display, _Lines(text), result)
+    reader = _Reader(display, TomlLines(text), result)
     from depguard.sources.indexes import from_pyproject
 
     from_pyproject(document, text, display, result)
@@ -101,7 +108,7 @@ def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -
 
 
 class _Reader:
-    def __init__(self, display: str, lines: _Lines, result: SourceResult) -> None:
+    def __init__(self, display: str, lines: TomlLines, result: SourceResult) -> None:
         self.display = display
         self.lines = lines
         self.result = result
@@ -336,62 +343,6 @@ def _toml_message(exc: Exception) -> str:
     return str(exc).split(" at line ")[0].strip() or type(exc).__name__
 
 
-class _Lines:
-    """Finds the line a TOML table, key or string value was written on.
-
-    TOML parsers keep no positions, so this reads the text: good enough for every ordinary
-    layout, and it falls back to the table header (or no line) rather than guess wrongly.
-    """
-
-    _HEADER = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?$")
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.headers: list[tuple[int, tuple[str, ...]]] = []
-        for index, line in enumerate(self.lines):
-            match = self._HEADER.match(line)
-            if match:
-                self.headers.append((index, _split_dotted(match.group(1))))
-
-    def header_line(self, path: tuple[str, ...]) -> int | None:
-        for index, header in self.headers:
-            if header == path:
-                return index + 1
-        return None
-
-    def _region(self, path: tuple[str, ...]) -> Iterator[int]:
-        start = self.header_line(path)
-        if start is None:
-            return
-        for index in range(start, len(self.lines)):
-            if self._HEADER.match(self.lines[index]):
-                return
-            yield index
-
-    def key_line(self, table: tuple[str, ...], key: str) -> int | None:
-        pattern = re.compile(
-            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
-            r"\s*="
-        )
-        for index in self._region(table):
-            if pattern.match(self.lines[index]):
-                return index + 1
-        dotted = ".".join((*table, key))
-        for index, line in enumerate(self.lines):
-            if line.strip().replace(" ", "").startswith(f"{dotted}="):
-                return index + 1
-        return self.header_line(table)
-
-    def value_line(self, value: str, start: int | None) -> int | None:
-        needles = (f'"{value}"', f"'{value}'", value)
-        begin = (start or 1) - 1
-        for needle in needles:
-            for index in range(begin, len(self.lines)):
-                if needle in self.lines[index]:
-                    return index + 1
-        return start
-
-
-def _split_dotted(header: str) -> tuple[str, ...]:
-    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', header)
-    return tuple(next(p for p in part if p) if any(part) else "" for part in parts)
+def read(path: Path, display: str, context: ReadContext) -> SourceResult:
+    """The source interface (:mod:`depguard.sources.context`)."""
+    return parse_file(path, display, context.includes)

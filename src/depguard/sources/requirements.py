@@ -10,7 +10,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -19,6 +19,9 @@ from depguard.names import normalize
 from depguard.sources import SourceResult, display_path
 from depguard.sources.indexes import requirement_option
 from depguard.sources.reading import LINE_LIMIT, read_into
+
+if TYPE_CHECKING:
+    from depguard.sources.context import ReadContext
 
 MAX_INCLUDE_DEPTH = 10
 """How deep ``-r``/``-c`` includes are followed before the include is refused."""
@@ -287,3 +290,8 @@ def _resolve(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return path.absolute()
+
+
+def read(path: Path, display: str, context: ReadContext) -> SourceResult:
+    """The source interface (:mod:`depguard.sources.context`)."""
+    return parse_file(path, display, context.includes)
