@@ -56,6 +56,7 @@ def env(
     for key in list(os.environ):
         if key.startswith("DEPGUARD_") or key.lower().startswith("npm_config_"):
             monkeypatch.delenv(key)
+    monkeypatch.delenv("REDIS_PASSWORD", raising=False)
     # npm's own settings: no user .npmrc of the machine running the tests
     monkeypatch.setenv("NPM_CONFIG_USERCONFIG", str(tmp_path / "no-user-npmrc"))
     for key, value in values.items():
@@ -63,6 +64,32 @@ def env(
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     return values
+
+
+@pytest.fixture
+def redis_factory() -> Iterator[Any]:
+    """Start real redis-servers (``redis_factory(password=..., maxmemory=...)``) on free
+    ports; all are killed at the end."""
+    from support.redis_server import RedisServer, available
+
+    if not available():
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    servers: list[RedisServer] = []
+
+    def start(**options: Any) -> RedisServer:
+        server = RedisServer(**options).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def redis_server(redis_factory: Any) -> Any:
+    """One real redis-server with a password (the signing secret of its entries)."""
+    return redis_factory(password="fleet-s3cret")
 
 
 @dataclass

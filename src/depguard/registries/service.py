@@ -16,13 +16,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from depguard.cache import DOWNLOADS_TTL, FOUND_TTL, NOT_FOUND_TTL, VERSION_TTL, Cache
 from depguard.config import Settings
 from depguard.deadline import CHECK, Deadline, resolve
-from depguard.indexes import Api, Index, Indexes, redact
+from depguard.indexes import Api, Index, Indexes, split_userinfo
 from depguard.model import (
     Downloads,
     Ecosystem,
@@ -32,7 +32,7 @@ from depguard.model import (
     PackageInfo,
     Vulnerability,
 )
-from depguard.names import is_valid
+from depguard.names import is_valid, normalize
 from depguard.popularity import absent_from_snapshot, from_snapshot
 from depguard.timeutil import utcnow
 
@@ -61,9 +61,14 @@ BackendFactory = Callable[[Any, Settings, Index, "str | None"], Backend]
 """(HTTP client, settings, the index, its Authorization header or None) -> a backend."""
 
 
+def scope(url: str) -> str:
+    """A registry's URL as cache keys hold it: never with credentials."""
+    return split_userinfo(url)[0]
+
+
 def downloads_scope(ecosystem: Ecosystem, settings: Settings) -> str:
     url = settings.pypistats_url if ecosystem is Ecosystem.PYPI else settings.npm_downloads_url
-    return redact(url)
+    return scope(url)
 
 
 @dataclass
@@ -112,17 +117,17 @@ class RegistryService:
         kind = "project+status" if self.settings.project_status else "project"
         if index.api is Api.SIMPLE:
             kind = "simple"
-        return f"{kind}|{key[0].value}|{index.url}|{key[1]}"
+        return f"{kind}|{key[0].value}|{scope(index.url)}|{key[1]}"
 
     def _downloads_key(self, key: Key) -> str:
         return f"downloads|{key[0].value}|{downloads_scope(key[0], self.settings)}|{key[1]}"
 
     def _version_key(self, key: Key, version: str) -> str:
-        scope = self.indexes.public(key[0]).url
-        return f"version-vulns|{key[0].value}|{scope}|{key[1]}|{version}"
+        index = scope(self.indexes.public(key[0]).url)
+        return f"version-vulns|{key[0].value}|{index}|{key[1]}|{version}"
 
     def _capability_key(self, ecosystem: Ecosystem, what: str) -> str:
-        return f"capability|{ecosystem.value}|{self.indexes.public(ecosystem).url}|{what}"
+        return f"capability|{ecosystem.value}|{scope(self.indexes.public(ecosystem).url)}|{what}"
 
     def _jobs(self, package: Package, result: Gathered) -> list[Job]:
         """What to ask about one package: its serving index, and for an internal name the
@@ -290,8 +295,10 @@ class RegistryService:
             status = LookupStatus(entry.value["status"])
             info_data = entry.value.get("info")
             info = PackageInfo.from_json(info_data) if info_data else None
-        except (KeyError, ValueError, TypeError):
+        except (KeyError, ValueError, TypeError, AttributeError):
             return None
+        if not plausible(key, status, info, entry.fetched_at):
+            return None  # not what depguard writes: a miss, asked again
         return Lookup(
             status, info, from_cache=True, stale=not entry.fresh, fetched_at=entry.fetched_at
         )
@@ -520,6 +527,37 @@ class RegistryService:
             )
             return
         await asyncio.gather(*(one(key, version) for key, version in todo[1:]))
+
+
+EARLIEST = datetime(1999, 1, 1, tzinfo=timezone.utc)
+"""Older than any package index: a date before it is not a registry's."""
+
+
+def plausible(key: Key, status: LookupStatus, info: PackageInfo | None, fetched: datetime) -> bool:
+    """Whether cached facts could be what depguard wrote for ``key``: the same name and
+    ecosystem, fields of the right types, dates in order and not after they were fetched."""
+    if status not in (LookupStatus.FOUND, LookupStatus.NOT_FOUND):
+        return False
+    if info is None:
+        return status is LookupStatus.NOT_FOUND
+    if info.ecosystem is not key[0] or normalize(key[0], info.name) != key[1]:
+        return False
+    if info.exists is not (status is LookupStatus.FOUND):
+        return False
+    if info.releases is not None and (type(info.releases) is not int or info.releases < 0):
+        return False
+    if not all(type(v) is str for v in info.versions):
+        return False
+    if info.maintainers is not None and not all(type(m) is str for m in info.maintainers):
+        return False
+    dates = [d for d in (info.created, info.latest_release) if d is not None]
+    if any(not EARLIEST <= d <= fetched + timedelta(days=1) for d in dates):
+        return False
+    return not (
+        info.created is not None
+        and info.latest_release is not None
+        and info.created > info.latest_release + timedelta(days=1)
+    )
 
 
 def _failed(previous: Lookup | None, error: str) -> Lookup:
