@@ -490,3 +490,34 @@ def test_jest_and_next_aliases_are_local(tmp_path: Path) -> None:
         "import c from '#test/helpers';\nimport pad from 'left-pad';\n",
     )
     assert names(read(tmp_path)) == {"left-pad"}
+
+
+# -- imports found only in tests ------------------------------------------------------------
+
+
+def test_imports_only_in_tests_are_judged_one_level_lower(
+    depguard: Any, workdir: Path, registry: RegistryServer
+) -> None:
+    write_json(workdir / "package.json", {"name": "resolver", "dependencies": {"left-pad": "1"}})
+    write(workdir / "index.js", "module.exports = require('left-pad');\n")
+    # a resolver's tests resolve module names that exist only in their fixture folders
+    write(workdir / "test" / "home_paths.js", "require.resolve('dot_main_zzq');\n")
+    write(workdir / "src" / "__tests__" / "a.js", "import x from 'zzq-only-in-tests';\n")
+    write(workdir / "src" / "util.spec.ts", "import y from 'zzq-spec-only';\n")
+    write(workdir / "src" / "types.test-d.ts", "import z from 'zzq-type-test-only';\n")
+    # shipped code still blocks
+    write(workdir / "src" / "main.js", "import w from 'zzq-shipped';\n")
+    result = depguard("check", ".", "--format", "json")
+    verdicts = {p["name"]: p["verdict"] for p in result.json["packages"]}
+    assert verdicts["zzq-shipped"] == "block"
+    for name in ("dot_main_zzq", "zzq-only-in-tests", "zzq-spec-only", "zzq-type-test-only"):
+        assert verdicts[name] == "warn", (name, verdicts)
+
+
+def test_folders_above_the_checked_tree_do_not_make_code_secondary(tmp_path: Path) -> None:
+    root = tmp_path / "test" / "checkout"
+    write_json(root / "package.json", {"name": "app"})
+    write(root / "src" / "main.js", "import w from 'zzq';\n")
+    write(root / "test" / "a.test.js", "import t from 'zzq-t';\n")
+    deps = {d.name: d.secondary for d in read(root).dependencies}
+    assert deps == {"zzq": False, "zzq-t": True}

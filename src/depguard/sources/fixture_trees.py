@@ -100,11 +100,33 @@ SECONDARY_DIRS: tuple[str, ...] = (
     "benchmarks",
     "benchmark",
     "bench",
+    # JavaScript and TypeScript
+    "__tests__",
+    "__mocks__",
+    "spec",
+    "e2e",
+    "cypress",
+    "stories",
+    ".storybook",
+    "demo",
+    "demos",
 )
 """Directory names whose code is not what the project ships: tests, documentation, examples.
 Imports found only there are judged one severity lower (a package the test suite needs is a
 development dependency, often declared in a file depguard does not read)."""
-SECONDARY_FILES: tuple[str, ...] = ("test_*.py", "*_test.py", "conftest.py", "noxfile.py")
+SECONDARY_FILES: tuple[str, ...] = (
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "noxfile.py",
+    # JavaScript and TypeScript: foo.test.ts, foo.spec.js, types.test-d.ts, foo.stories.tsx
+    "*.test.*",
+    "*.spec.*",
+    "*.test-d.*",
+    "*.bench.*",
+    "*.stories.*",
+    "*.e2e.*",
+)
 """File names (globs) of test and tooling code, wherever they sit."""
 
 
