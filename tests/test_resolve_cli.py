@@ -105,3 +105,21 @@ def test_an_impossible_constraint_is_a_clear_error(
     assert result.code == 1
     assert "cannot resolve" in result.out and "click>=9" in result.out
     assert "Traceback" not in result.out + result.err
+
+
+def test_a_manifest_beside_a_lockfile_is_not_resolved(
+    depguard, registry: RegistryServer, workdir: Path
+) -> None:
+    serve(registry, Dist("flask", "3.0.0", ("ghost-package-xyz",)))
+    (workdir / "requirements.txt").write_text("left-pad\n")
+    (workdir / "package.json").write_text('{"dependencies": {"left-pad": "^1.3.0"}}')
+    (workdir / "package-lock.json").write_text(
+        '{"name": "x", "lockfileVersion": 3, "packages": {"": {"dependencies": '
+        '{"left-pad": "^1.3.0"}}, "node_modules/left-pad": {"version": "1.3.0", '
+        '"resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"}}}'
+    )
+    (workdir / "requirements.txt").write_text("flask\n")
+    result = depguard("check", "--resolve", "--no-imports", "--format", "json")
+    notices = result.json["notices"]
+    assert any("package.json: not resolved, a lockfile beside it" in n for n in notices), notices
+    assert any(p["name"] == "ghost-package-xyz" for p in result.json["packages"])

@@ -252,3 +252,57 @@ def test_targets_are_checked() -> None:
     with pytest.raises(TargetError):
         Target.parse("3.11", "solaris")
     assert Target.parse("3.9", "macos").environment()["sys_platform"] == "darwin"
+
+
+def test_internal_names_are_resolved_on_the_private_index_only(
+    registry: RegistryServer, tmp_path: Path
+) -> None:
+    """Dependency confusion: the public index has a higher acme-lib; the private one is used."""
+    from depguard.config import indexes_of
+
+    public = SimpleIndex(registry.base).add(
+        Dist("acme-app", "9.0"), Dist("acme-lib", "99.0"), Dist("six", "1.17.0")
+    )
+    private = SimpleIndex(f"{registry.base}/private").add(
+        Dist("acme-app", "1.0", ("acme-lib>=1", "six")), Dist("acme-lib", "1.2")
+    )
+
+    def serve(info):  # type: ignore[no-untyped-def]
+        if info.path.startswith("/private/"):
+            path = info.path.removeprefix("/private")
+            if path.startswith("/packages/"):
+                return private.serve(replace_path(info, path))
+            name = path.strip("/")
+            if name in private.projects():
+                return private.serve(replace_path(info, f"/simple/{name}/"))
+            return None
+        return public.serve(info)
+
+    registry.handler = serve
+    settings = Settings(
+        index_url=registry.index_url,
+        private=("acme-*",),
+        private_index_url=f"{registry.base}/private",
+        retries=0,
+    )
+    cache = local_cache(tmp_path / "cache")
+    try:
+        resolution = resolve_python(
+            [Root("acme-app", "acme-app", Location("requirements.txt", 1))],
+            settings,
+            cache,
+            target=TARGET,
+            now=utcnow(),
+            min_release_age=timedelta(0),
+            indexes=indexes_of(settings),
+        )
+    finally:
+        cache.close()
+    assert versions(resolution) == {"acme-app": "1.0", "acme-lib": "1.2", "six": "1.17.0"}
+    assert not any(r.startswith("/simple/acme") for r in registry.requests)
+
+
+def replace_path(info, path: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(info, path=path)

@@ -101,20 +101,40 @@ def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = 
         sources, notice = changed_only(options, settings, sources)
         notices.append(notice)
     if options.resolve or settings.resolve:
-        sources, found = resolved(sources, settings, now=now)
+        sources, found = resolved(sources, settings, options, now=now)
         notices.extend(found)
     return judge_packages(
         group(sources.dependencies), sources, settings, options, now=now, notices=notices
     )
 
 
+RESOLUTION_SHARE = 0.6
+"""Part of the run's remaining deadline a resolution may use: judging needs the rest."""
+
+
 def resolved(
-    sources: SourceResult, settings: Settings, *, now: dt.datetime | None = None
+    sources: SourceResult,
+    settings: Settings,
+    options: RunOptions | None = None,
+    *,
+    now: dt.datetime | None = None,
 ) -> tuple[SourceResult, tuple[str, ...]]:
-    """``sources`` with what an install would bring in (:mod:`depguard.resolver`)."""
+    """``sources`` with what an install would bring in (:mod:`depguard.resolver`), asked of
+    the index serving each name, within part of the run's deadline."""
     from depguard.resolver.expand import expand
 
-    expanded = expand(sources, settings, now=now or utcnow())
+    options = options or RunOptions(paths=())
+    budget = deadline.Deadline(
+        settings.deadline if settings.deadline is not None else options.default_deadline,
+        options.started,
+    )
+    expanded = expand(
+        sources,
+        settings,
+        now=now or utcnow(),
+        indexes=run_indexes(settings, sources),
+        time_budget=max(1.0, budget.for_registry() * RESOLUTION_SHARE),
+    )
     return expanded.sources, expanded.notices
 
 
@@ -150,7 +170,7 @@ def judge_dependencies(
     """
     notices: tuple[str, ...] = ()
     if options.resolve:
-        sources, notices = resolved(sources, settings, now=now)
+        sources, notices = resolved(sources, settings, options, now=now)
     return judge_packages(
         group(sources.dependencies), sources, settings, options, now=now, notices=notices
     )

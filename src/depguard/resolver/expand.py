@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from depguard.config import Settings
 from depguard.model import Dependency, Ecosystem, Location, Origin
 from depguard.resolver import Resolution, Resolved, Root
 from depguard.sources import SourceResult
+
+if TYPE_CHECKING:
+    from depguard.indexes import Indexes
 
 PYTHON_ORIGINS = frozenset(
     {
@@ -75,12 +79,34 @@ def npm_roots(dependencies: Sequence[Dependency]) -> list[Root]:
     return roots
 
 
-def expand(sources: SourceResult, settings: Settings, *, now: datetime) -> Expanded:
-    """``sources`` with everything the declared dependencies would install."""
+def expand(
+    sources: SourceResult,
+    settings: Settings,
+    *,
+    now: datetime,
+    indexes: Indexes | None = None,
+    time_budget: float | None = None,
+) -> Expanded:
+    """``sources`` with everything the declared dependencies would install.
+
+    Manifests beside a lockfile are not resolved: the lock already says what is installed."""
     from depguard.cache import open_cache
 
-    python = python_roots(sources.dependencies)
-    npm = npm_roots(sources.dependencies)
+    locked = locked_directories(sources.dependencies)
+
+    def is_locked(dep: Dependency) -> bool:
+        return (dep.ecosystem, _directory(dep.location.path)) in locked
+
+    skipped = sorted(
+        {
+            d.location.path
+            for d in sources.dependencies
+            if d.origin is not Origin.LOCKFILE and d.origin is not Origin.IMPORT and is_locked(d)
+        }
+    )
+    dependencies = [d for d in sources.dependencies if not is_locked(d)]
+    python = python_roots(dependencies)
+    npm = npm_roots(dependencies)
     resolutions: list[Resolution] = []
     min_age = timedelta(hours=settings.thresholds.min_release_age)
     # Local only: the resolver reads one key at a time, a round trip each to a shared store.
@@ -93,17 +119,26 @@ def expand(sources: SourceResult, settings: Settings, *, now: datetime) -> Expan
             target = Target.parse(settings.python_version, settings.platform)
             resolutions.append(
                 resolve_python(
-                    python, settings, cache, target=target, now=now, min_release_age=min_age
+                    python,
+                    settings,
+                    cache,
+                    target=target,
+                    now=now,
+                    min_release_age=min_age,
+                    indexes=indexes,
+                    time_budget=time_budget,
                 )
             )
         if npm:
             from depguard.resolver.npm import resolve_npm
 
-            resolutions.append(resolve_npm(npm, settings, cache, now=now))
+            resolutions.append(resolve_npm(npm, settings, cache, now=now, time_budget=time_budget))
     finally:
         cache.close()
     result = SourceResult(list(sources.dependencies), list(sources.errors), list(sources.files))
-    notices: list[str] = []
+    notices: list[str] = [
+        f"{path}: not resolved, a lockfile beside it says what is installed" for path in skipped
+    ]
     for resolution in resolutions:
         ecosystem = resolution.ecosystem
         for package in resolution.packages:
@@ -121,6 +156,19 @@ def expand(sources: SourceResult, settings: Settings, *, now: datetime) -> Expan
         result.errors.extend(resolution.errors)
         notices.extend(resolution.notices)
     return Expanded(result, tuple(resolutions), tuple(dict.fromkeys(notices)))
+
+
+def _directory(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else "."
+
+
+def locked_directories(dependencies: Sequence[Dependency]) -> set[tuple[Ecosystem, str]]:
+    """(ecosystem, directory) of each lockfile that was read: its packages are the install."""
+    return {
+        (d.ecosystem, _directory(d.location.path))
+        for d in dependencies
+        if d.origin is Origin.LOCKFILE
+    }
 
 
 def as_dependency(package: Resolved, ecosystem: Ecosystem) -> Dependency:

@@ -25,8 +25,9 @@ T = TypeVar("T")
 
 
 class Fetcher:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, time_budget: float | None = None) -> None:
         self.settings = settings
+        self.time_budget = settings.time_budget if time_budget is None else time_budget
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._http: HttpClient | None = None
@@ -61,7 +62,7 @@ class Fetcher:
                     concurrency=settings.concurrency,
                     timeout=settings.timeout,
                     retries=settings.retries,
-                    time_budget=settings.time_budget,
+                    time_budget=self.time_budget,
                     ca_bundle=settings.ca_bundle,
                 )
 

@@ -214,7 +214,12 @@ def _spec(name: str, spec: str) -> tuple[str, str] | None:
 
 
 def resolve_npm(
-    roots: Sequence[Root], settings: Settings, cache: Cache, *, now: datetime
+    roots: Sequence[Root],
+    settings: Settings,
+    cache: Cache,
+    *,
+    now: datetime,
+    time_budget: float | None = None,
 ) -> Resolution:
     from depguard.npm_semver import pick
 
@@ -225,7 +230,7 @@ def resolve_npm(
     paths: dict[str, tuple[str, ...]] = {}
     locations: dict[str, Location] = {}
     direct: set[str] = set()
-    with Fetcher(settings) as fetcher:
+    with Fetcher(settings, time_budget=time_budget) as fetcher:
         index = NpmIndex(settings, cache, fetcher, now)
         queue: deque[tuple[str, str, str | None, Location]] = deque()
         for root in roots:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from packaging.version import Version
     from resolvelib.structs import RequirementInformation
 
+    from depguard.indexes import Indexes
+
 MAX_ROUNDS = 5000
 """resolvelib's bound on pinning rounds (backtracking included)."""
 
@@ -353,14 +355,20 @@ def resolve_python(
     target: Target,
     now: datetime,
     min_release_age: timedelta,
+    indexes: Indexes | None = None,
+    time_budget: float | None = None,
 ) -> Resolution:
-    """Resolve each group of roots (one manifest, one install) for ``target``."""
+    """Resolve each group of roots (one manifest, one install) for ``target``.
+
+    ``indexes`` says which index serves each name (internal names only their private index);
+    without it every name is asked of ``settings.index_url``. ``time_budget`` bounds the
+    registry work (default: the settings' budget)."""
     groups: dict[str, list[Root]] = {}
     for root in roots:
         groups.setdefault(root.group, []).append(root)
     cutoff = now - min_release_age if min_release_age > timedelta(0) else None
-    with Fetcher(settings) as fetcher:
-        index = PyPIIndex(settings, cache, target, fetcher, now=now)
+    with Fetcher(settings, time_budget=time_budget) as fetcher:
+        index = PyPIIndex(settings, cache, target, fetcher, now=now, indexes=indexes)
         for root in roots:
             if not root.constraint:
                 index.prefetch_listing(root.name)

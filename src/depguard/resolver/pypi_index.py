@@ -23,10 +23,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from depguard.cache import FOUND_TTL, NOT_FOUND_TTL, RETENTION, Cache
 from depguard.config import Settings
+from depguard.indexes import Api, Index, Indexes
+from depguard.model import Ecosystem
 from depguard.resolver.fetch import Fetcher
 from depguard.resolver.target import Target
 from depguard.sanitize import clean
@@ -127,8 +129,12 @@ class PyPIIndex:
         fetcher: Fetcher,
         *,
         now: datetime,
+        indexes: Indexes | None = None,
     ) -> None:
         self.index_url = settings.index_url.rstrip("/")
+        self.indexes = indexes
+        self._headers: dict[str, dict[str, str] | None] = {}
+        self._names: dict[str, str] = {}
         self.settings = settings
         self.cache = cache
         self.target = target
@@ -140,11 +146,39 @@ class PyPIIndex:
         self.requests = 0
 
     # -- listings ---------------------------------------------------------------------------
-    def simple_url(self, name: str) -> str:
-        return f"{self.index_url}/simple/{quote(name, safe='')}/"
+    def serving(self, name: str) -> Index | None:
+        """The index that serves ``name`` (a private one for internal names); None for an
+        internal name no private index serves."""
+        if self.indexes is None:
+            return None
+        return self.indexes.serving(Ecosystem.PYPI, name)
+
+    def simple_url(self, name: str) -> str | None:
+        index = self.serving(name)
+        if index is None and self.indexes is not None:
+            return None
+        if index is None or index.api is not Api.SIMPLE:
+            base = (index.url if index is not None else self.index_url).rstrip("/")
+            return f"{base}/simple/{quote(name, safe='')}/"
+        return f"{index.url.rstrip('/')}/{quote(name, safe='')}/"
+
+    def _authorization(self, url: str, name: str) -> dict[str, str] | None:
+        """Credentials of the index serving ``name``, for its own host only."""
+        index = self.serving(name)
+        if index is None or not index.private:
+            return None
+        if urlsplit(url).netloc != urlsplit(index.url).netloc:
+            return None
+        if index.url not in self._headers:
+            from depguard.credentials import authorization
+
+            header = authorization(index)
+            self._headers[index.url] = {"Authorization": header} if header else None
+        return self._headers[index.url]
 
     def _listing_key(self, name: str) -> str:
-        return f"resolve-listing|{LISTING_SCHEMA}|{self.index_url}|{self.target.key}|{name}"
+        where = self.simple_url(name) or f"{self.index_url}|unserved|{name}"
+        return f"resolve-listing|{LISTING_SCHEMA}|{self.target.key}|{where}"
 
     def prefetch_listing(self, name: str) -> None:
         self._listing_entry(name)
@@ -189,6 +223,7 @@ class PyPIIndex:
             if value.get("missing"):
                 return IndexProblem(str(value.get("message")), missing=True)
             releases = tuple(Release.from_json(row) for row in value["releases"])
+            self._names.update({r.url: name for r in releases})
             return Listing(name, releases, value.get("status"))
         except (KeyError, TypeError, ValueError, IndexError):
             return None  # a damaged entry is a miss
@@ -197,10 +232,19 @@ class PyPIIndex:
         from depguard.registries.http import RegistryError
 
         url = self.simple_url(name)
+        if url is None:
+            raise IndexProblem(
+                "an internal name that no private index serves (it is never asked of the "
+                "public index)",
+                missing=True,
+            )
         self.requests += 1
         try:
             response = await http.get(
-                url, max_bytes=self.settings.max_pypi_bytes, accept=SIMPLE_JSON
+                url,
+                max_bytes=self.settings.max_pypi_bytes,
+                accept=SIMPLE_JSON,
+                headers=self._authorization(url, name),
             )
         except RegistryError as exc:
             raise IndexProblem(f"the index could not be asked: {exc}") from None
@@ -216,6 +260,7 @@ class PyPIIndex:
             kind = response.content_type.split(";")[0].strip() or "no content type"
             raise IndexProblem(f"the index did not answer in the JSON simple API ({kind})")
         listing = parse_listing(response.body, name, response.url, self.target)
+        self._names.update({r.url: name for r in listing.releases})
         self.cache.set(
             self._listing_key(name),
             {"releases": [r.to_json() for r in listing.releases], "status": listing.status},
@@ -271,7 +316,11 @@ class PyPIIndex:
             return self._remember(release, parse_metadata(body, release))
         self.requests += 1
         try:
-            response = await http.get(release.url + ".metadata", max_bytes=METADATA_LIMIT)
+            response = await http.get(
+                release.url + ".metadata",
+                max_bytes=METADATA_LIMIT,
+                headers=self._authorization(release.url, self._names.get(release.url, "")),
+            )
         except RegistryError as exc:
             raise IndexProblem(f"the wheel's metadata could not be fetched: {exc}") from None
         if response.status in (404, 410):
@@ -305,7 +354,9 @@ class PyPIIndex:
 
         async def ranged(spec: str, limit: int) -> tuple[bytes, int]:
             self.requests += 1
-            response = await http.get(release.url, max_bytes=limit, headers={"Range": spec})
+            headers = {"Range": spec}
+            headers.update(self._authorization(release.url, self._names.get(release.url, "")) or {})
+            response = await http.get(release.url, max_bytes=limit, headers=headers)
             if response.status != 206:
                 raise IndexProblem(f"{unknown} (HTTP {response.status})")
             total = response.content_range_total
