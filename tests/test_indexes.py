@@ -115,3 +115,21 @@ def test_bad_index_tables_are_usage_errors(tmp_path: Path) -> None:
         write(tmp_path / "depguard.toml", text)
         with pytest.raises(UsageError):
             resolve_settings(config=tmp_path / "depguard.toml", start=tmp_path, environ={})
+
+
+def test_printed_text_never_carries_url_credentials() -> None:
+    from depguard.sanitize import clean
+
+    text = clean("pip was given https://ci:tok-1@host/simple and https://tok-2@host/simple")
+    assert "tok-1" not in text and "tok-2" not in text and "https://***@host/simple" in text
+    assert clean("git+ssh://git@github.com/acme/x") == "git+ssh://git@github.com/acme/x"
+
+
+def test_a_requirements_line_with_credentials_is_not_echoed(depguard, workdir: Path) -> None:
+    write(
+        workdir / "requirements.txt",
+        "--index-url https://ci:tok-LINE-7@127.0.0.1:9/simple --bogus\nsix==1.16.0\n",
+    )
+    for format in ("text", "json", "sarif", "github", "markdown"):
+        result = depguard("check", "--offline", "-f", format)
+        assert result.code == 1 and "tok-LINE-7" not in result.out + result.err

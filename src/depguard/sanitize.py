@@ -28,6 +28,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 DEFAULT_LIMIT = 300
+# user:password@ (or a lone token@) in a URL: credentials are never printed, wherever they
+# came from (an installer's --index-url, a line of a requirements file, a registry's answer).
+_USERINFO = re.compile(
+    r"(\b(?:[a-zA-Z][a-zA-Z0-9+.-]*\+)?https?://)[^/@\s]+@"  # http(s): a token alone too
+    r"|(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s:]+:[^/@\s]+@"  # any scheme: user:password
+)
 
 
 def clean(text: object, limit: int | None = DEFAULT_LIMIT, *, multiline: bool = False) -> str:
@@ -43,6 +49,7 @@ def clean(text: object, limit: int | None = DEFAULT_LIMIT, *, multiline: bool = 
         value = _CONTROL.sub(" ", value.replace("\r", " ").replace("\n", " ").replace("\t", " "))
         value = re.sub(r" {2,}", " ", value).strip()
     value = _BIDI.sub("", value)
+    value = _USERINFO.sub(lambda m: f"{m.group(1) or m.group(2)}***@", value)
     value = "".join(
         ch for ch in value if not (unicodedata.category(ch) == "Cf" and ch not in "\u00ad")
     )
