@@ -18,6 +18,7 @@ PACKAGE_KEYS = [
     "versions",
     "aliases",
     "locations",
+    "direct",
     "verdict",
     "risk",
     "reason",
@@ -65,7 +66,7 @@ def test_json_contract_of_check(depguard, workdir: Path) -> None:
         "message": error["message"],
     }
     for package in document["packages"]:
-        assert list(package) == PACKAGE_KEYS
+        assert [key for key in package if key != "via"] == PACKAGE_KEYS  # via: transitive only
         assert list(package["lookup"]) == ["status", "from_cache", "stale", "error"]
         assert list(package["metadata"])[: len(METADATA_KEYS)] == METADATA_KEYS
         for finding in package["findings"]:
@@ -91,8 +92,11 @@ def test_same_json_for_the_same_inputs(depguard, workdir: Path) -> None:
 JUDGING = [
     "--fail-on",
     "--index-url",
+    "--private-index-url",
     "--npm-registry",
     "--cache-dir",
+    "--cache-url",
+    "--deadline",
     "--no-cache",
     "--refresh",
     "--offline",
@@ -103,7 +107,9 @@ JUDGING = [
     "--concurrency",
     "--timeout",
 ]
-INSTALLER = [o for o in JUDGING if o not in ("--index-url", "--npm-registry")]
+INSTALLER = [
+    o for o in JUDGING if o not in ("--index-url", "--private-index-url", "--npm-registry")
+]
 OPTIONS = {
     ("check",): [
         "--format",
@@ -112,13 +118,28 @@ OPTIONS = {
         "--exclude",
         "--allow-outside-includes",
         "--project-status",
+        "--include-fixtures",
         "--diff",
         "--no-imports",
         "--python-version",
+        "--resolve",
+        "--as",
+        "--platform",
+        "--min-release-age",
         "--verbose",
         "--quiet",
     ],
-    ("review",): ["--ecosystem", "--format", "--output", *JUDGING, "--quiet"],
+    ("review",): [
+        "--ecosystem",
+        "--no-resolve",
+        "--format",
+        "--output",
+        *JUDGING,
+        "--python-version",
+        "--platform",
+        "--min-release-age",
+        "--quiet",
+    ],
     ("pip",): ["--force", *INSTALLER, "--verbose", "--quiet"],
     ("npm",): ["--force", *INSTALLER, "--verbose", "--quiet"],
     ("approve",): [
@@ -130,6 +151,7 @@ OPTIONS = {
         "--allowlist",
         "--force",
         "--index-url",
+        "--private-index-url",
         "--cache-dir",
         "--no-cache",
         "--offline",
@@ -148,3 +170,9 @@ def test_every_command_lists_its_options(depguard, command: tuple[str, ...]) -> 
     listed = re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", result.out, re.MULTILINE)
     assert sorted(listed) == sorted([*OPTIONS[command], "--help"])
 
+
+def test_the_command_layer_is_typed() -> None:
+    for module in ("cli.py", "cli_options.py", "option_groups.py"):
+        text = (SRC / module).read_text(encoding="utf-8")
+        assert not re.search(r"\bAny\b", text), module
+        assert "type: ignore" not in text, module

@@ -5,17 +5,138 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from depguard.allowlist import Allowlist, Entry, table_spans
 from depguard.errors import UsageError
-from depguard.model import Dependency, Ecosystem
+from depguard.model import Dependency, Ecosystem, InputError
+
+if TYPE_CHECKING:
+    from depguard.config import Settings
 
 _RELATIVE = re.compile(r"^\+?(\d+)\s*([dwmy])$", re.IGNORECASE)
 _DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+Kind = Literal["allow", "deny"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``depguard approve`` (kind ``allow``) or ``depguard deny``, as typed on the command line."""
+
+    kind: Kind
+    argument: str
+    """``NAME``, ``NAME==1.2`` (PyPI) or ``NAME@1.2`` (npm)."""
+    ecosystem: Ecosystem
+    reason: str
+    by: str | None = None
+    version: str | None = None
+    expires: str | None = None
+    allowlist: Path | None = None
+    """The file to edit; default: the configured or conventional one."""
+    force: bool = False
+    """Approve a name the index cannot confirm."""
+
+
+class Refused(Exception):
+    """The decision cannot be recorded (a conflicting entry, a name the index does not know)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def record(
+    decision: Decision, settings: Settings, say: Callable[[str], None], warn: Callable[[str], None]
+) -> None:
+    """Check ``decision`` and write it to the allowlist; ``say`` tells what happened, ``warn``
+    what was let through (``--force``). Raises :class:`Refused` or ``UsageError``."""
+    from depguard import allowlist as allowlists
+    from depguard.names import normalize
+    from depguard.sanitize import clean
+    from depguard.sources import display_path
+    from depguard.timeutil import utcnow
+
+    kind, eco = decision.kind, decision.ecosystem
+    today = utcnow().date()
+    name, version = target(decision.argument, eco, decision.version)
+    reason = checked_text(decision.reason, "--reason")
+    by = checked_text(decision.by, "--by") if decision.by else None
+    by = by or default_approver()
+    expires = expiry(decision.expires, today)
+    root = Path(settings.root)
+    path = decision.allowlist or allowlists.write_path(root, settings.allowlist)
+    known = dict.fromkeys([path, *allowlists.discover(root, settings.allowlist)])
+    team = allowlists.load([p for p in known if p.is_file()])
+    clash = conflict(team, kind, eco, normalize(eco, name))
+    if clash is not None:
+        other = "denylist" if clash.kind == "deny" else "allowlist"
+        raise Refused(
+            f"{name} is on the {other} in {clash.source} ({clean(clash.describe(), 200)}); "
+            "remove that entry first"
+        )
+    if kind == "allow":
+        confirm_exists(name, eco, version, settings, say, warn, force=decision.force)
+    written = allowlists.write_entry(
+        path, kind, entry_values(kind, name, eco, reason, by, today, version, expires)
+    )
+    word = "approved" if kind == "allow" else "denied"
+    where = f"{display_path(written.path)}:{written.line}"
+    if written.action == "added":
+        say(f"{word} {name} ({eco.index_label}) in {where}")
+    else:
+        was = ", ".join(f"{k}={clean(v, 80)!r}" for k, v in (written.previous or {}).items())
+        say(f"{word} {name} ({eco.index_label}): updated the existing entry at {where}")
+        say(f"  it said: {was}")
+
+
+def confirm_exists(
+    name: str,
+    ecosystem: Ecosystem,
+    version: str | None,
+    settings: Settings,
+    say: Callable[[str], None],
+    warn: Callable[[str], None],
+    *,
+    force: bool,
+) -> None:
+    """Ask the index (through the pipeline) that the name exists before approving it."""
+    from depguard.model import LookupStatus
+    from depguard.pipeline import RunOptions, judge_dependencies
+    from depguard.sources import command_line
+
+    sources = command_line.parse([name], ecosystem)
+    report = judge_dependencies(sources, settings, RunOptions(paths=()))
+    item = report.packages[0]
+    index = ecosystem.index_label
+    status = item.lookup.status
+    info = item.lookup.info
+    problem = None
+    if status is LookupStatus.NOT_FOUND:
+        problem = f"{name} does not exist on {index}"
+    elif status is not LookupStatus.FOUND:
+        problem = f"could not confirm that {name} exists on {index} ({status.value})"
+    elif version and info is not None and version.startswith("==") and "*" not in version:
+        pin = version[2:].strip()
+        if info.versions and pin not in info.versions:
+            problem = f"{name} has no version {pin} on {index}"
+    if problem is None:
+        created = info.created.date().isoformat() if info and info.created else "unknown"
+        releases = info.releases if info and info.releases is not None else "unknown"
+        say(f"{name} exists on {index}: created {created}, {releases} releases")
+        return
+    if force:
+        warn(f"warning: {problem}; approving anyway (--force)")
+        return
+    raise Refused(
+        f"{problem}; refusing to approve it (an approved name that is not on the index is "
+        "a squatter's opportunity). Use --force for a package the index cannot see."
+    )
 
 
 def target(argument: str, ecosystem: Ecosystem, version: str | None) -> tuple[str, str | None]:
@@ -133,22 +254,54 @@ def conflict(team: Allowlist, kind: str, ecosystem: Ecosystem, normalized: str) 
 # -- allowlist check -----------------------------------------------------------------------------
 
 
+class ProblemKind(str, Enum):
+    """What is wrong with an allowlist entry."""
+
+    EXPIRED = "expired"
+    UNUSED = "unused"
+    DUPLICATE = "duplicate"
+
+    @property
+    def label(self) -> str:
+        return "never used" if self is ProblemKind.UNUSED else self.value
+
+
 @dataclass(frozen=True)
 class Problem:
     entry: Entry
     line: int | None
+    kind: ProblemKind
     problem: str
+    """The problem in words (``expired on 2026-01-31``)."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.entry.source,
-            "line": self.line,
-            "kind": self.entry.kind,
-            "name": self.entry.name,
-            "ecosystem": self.entry.ecosystem.value,
-            "problem": self.problem,
-            "reason": self.entry.reason,
-        }
+
+@dataclass(frozen=True)
+class Audit:
+    """``depguard allowlist check``: the allowlist files, their problems, and the tree's input
+    errors (a dependency that could not be read may be the one an entry is for)."""
+
+    files: list[Path]
+    entries: int
+    problems: list[Problem]
+    errors: list[InputError]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems or self.errors)
+
+
+def audit_tree(targets: Sequence[str], settings: Settings) -> Audit:
+    """The allowlist of ``settings`` checked against the dependencies of ``targets``."""
+    from depguard import allowlist as allowlists
+    from depguard.pipeline import RunOptions, read_sources
+    from depguard.timeutil import utcnow
+
+    files = allowlists.discover(Path(settings.root), settings.allowlist)
+    team = allowlists.load(files)
+    sources = read_sources(RunOptions(paths=targets), settings)
+    used = {(d.ecosystem, d.normalized) for d in sources.dependencies}
+    problems = audit(team, used, utcnow().date())
+    return Audit(files, len(team.entries), problems, list(sources.errors))
 
 
 def audit(team: Allowlist, used: Iterable[tuple[Ecosystem, str]], today: dt.date) -> list[Problem]:
@@ -161,15 +314,27 @@ def audit(team: Allowlist, used: Iterable[tuple[Ecosystem, str]], today: dt.date
         key = (entry.kind, entry.ecosystem, entry.normalized)
         if key in first:
             where = f"line {first[key]}" if first[key] else "an earlier entry"
-            problems.append(Problem(entry, line, f"duplicate of {where}; only the first applies"))
+            problems.append(
+                Problem(
+                    entry,
+                    line,
+                    ProblemKind.DUPLICATE,
+                    f"duplicate of {where}; only the first applies",
+                )
+            )
             continue
         first[key] = line
         if entry.expired(today) and entry.expires is not None:
-            problems.append(Problem(entry, line, f"expired on {entry.expires.isoformat()}"))
+            problems.append(
+                Problem(entry, line, ProblemKind.EXPIRED, f"expired on {entry.expires.isoformat()}")
+            )
         elif entry.kind == "allow" and (entry.ecosystem, entry.normalized) not in names:
             problems.append(
                 Problem(
-                    entry, line, "never used: nothing in the checked tree declares or imports it"
+                    entry,
+                    line,
+                    ProblemKind.UNUSED,
+                    "never used: nothing in the checked tree declares or imports it",
                 )
             )
     return problems

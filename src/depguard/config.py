@@ -8,7 +8,7 @@ Configuration lives in ``[tool.depguard]`` of ``pyproject.toml`` or at the top l
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -93,7 +93,6 @@ class Settings:
     pip_config: bool = False
     """Also read pip's own index settings (``PIP_INDEX_URL``, ``PIP_EXTRA_INDEX_URL``,
     ``pip.conf``) as the project's."""
-    config_path: str | None = None
     root: str = "."
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -108,7 +107,6 @@ _SIMPLE_KEYS = {f.name for f in fields(Settings)} - {
     "thresholds",
     "severity",
     "weights",
-    "config_path",
     "root",
     "refresh",
     "use_cache",
@@ -398,13 +396,11 @@ def resolve_settings(
         if not config.is_file():
             raise UsageError(f"configuration file not found: {config}")
         settings = apply_config(settings, load_config(config), str(config))
-        settings = replace(settings, config_path=str(config))
     else:
         found = find_config(start)
         if found is not None:
             path, data = found
             settings = apply_config(settings, data, str(path))
-            settings = replace(settings, config_path=str(path))
     settings = _private_index_credentials(settings, "the configuration")
     settings = apply_environment(settings, os.environ if environ is None else environ)
     settings = _private_index_credentials(settings, "DEPGUARD_PRIVATE_INDEX_URL")
@@ -444,4 +440,88 @@ def indexes_of(settings: Settings) -> Indexes:
         private_index_url=settings.private_index_url,
         private_index_credentials=settings.private_index_credentials,
         declared=settings.indexes,
+    )
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says about the settings; ``None``, ``False`` and ``()`` say nothing.
+
+    Each field is one option of the command line (``--no-cache`` is ``no_cache``)."""
+
+    config: Path | None = None
+    index_url: str | None = None
+    private_index_url: str | None = None
+    npm_registry: str | None = None
+    cache_dir: Path | None = None
+    cache_url: str | None = None
+    deadline: float | None = None
+    no_cache: bool = False
+    refresh: bool = False
+    offline: bool = False
+    allowlist: tuple[Path, ...] = ()
+    require_allowlist: bool = False
+    fail_open: bool = False
+    fail_on: str | None = None
+    concurrency: int | None = None
+    timeout: float | None = None
+    exclude: tuple[str, ...] = ()
+    allow_outside_includes: bool = False
+    project_status: bool = False
+    include_fixtures: bool = False
+    no_imports: bool = False
+    python_version: str | None = None
+    platform: str | None = None
+    min_release_age: int | None = None
+    """Hours of the new-release cooldown."""
+
+
+def settings_for(
+    targets: Sequence[str], overrides: Overrides, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """The settings of a run over ``targets`` (paths, ``-`` for standard input): the checked tree
+    is the repository of the first path, ``.npmrc`` is read from there, the configuration file is
+    found from the working directory; the command line has the last word."""
+    first = next((t for t in targets if t != "-"), ".")
+    start = Path(first)
+    start = start if start.is_dir() else start.parent
+    root = project_root(start)
+    flags: dict[str, object] = {
+        "index_url": overrides.index_url,
+        "private_index_url": overrides.private_index_url,
+        "npm_registry": overrides.npm_registry,
+        "cache_dir": str(overrides.cache_dir) if overrides.cache_dir else None,
+        "cache_url": overrides.cache_url,
+        "deadline": overrides.deadline,
+        "refresh": overrides.refresh or None,
+        "offline": overrides.offline or None,
+        "require_allowlist": overrides.require_allowlist or None,
+        "fail_open": overrides.fail_open or None,
+        "fail_on": overrides.fail_on,
+        "concurrency": overrides.concurrency,
+        "timeout": overrides.timeout,
+        "allow_outside_includes": overrides.allow_outside_includes or None,
+        "project_status": overrides.project_status or None,
+        "include_fixtures": overrides.include_fixtures or None,
+        "python_version": overrides.python_version,
+        "platform": overrides.platform,
+    }
+    settings = resolve_settings(
+        config=overrides.config,
+        start=Path.cwd(),
+        npmrc_start=start,
+        npmrc_root=root,
+        environ=environ,
+        flags={key: value for key, value in flags.items() if value is not None},
+    )
+    if overrides.min_release_age is not None:
+        thresholds = replace(settings.thresholds, min_release_age=overrides.min_release_age)
+        settings = replace(settings, thresholds=thresholds)
+    return replace(
+        settings,
+        root=str(root),
+        use_cache=settings.use_cache and not overrides.no_cache,
+        imports=settings.imports and not overrides.no_imports,
+        allowlist=tuple(str(p) for p in overrides.allowlist) or settings.allowlist,
+        exclude=settings.exclude + overrides.exclude,
     )

@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depguard.errors import UsageError
 from depguard.model import Ecosystem, Origin
 from depguard.sources import SourceResult, display_path
 from depguard.sources import command_line as cl
+
+if TYPE_CHECKING:
+    from depguard.config import Settings
 
 PIP_VALUE_OPTIONS = frozenset(
     {
@@ -402,3 +406,62 @@ def _npm_project() -> SourceResult:
             break
     context = ReadContext(includes=IncludePolicy(root=Path.cwd()))
     return collect(paths, context)
+
+
+# -- the gate --------------------------------------------------------------------------------
+
+
+def guard(
+    installer: str,
+    arguments: list[str],
+    settings: Settings,
+    *,
+    force: bool,
+    verbose: bool,
+    quiet: bool,
+) -> int:
+    """Judge what the installer was asked for; run it (same arguments, no shell) if it passes.
+    Returns the exit status: the gate's when the installer is not run, else the installer's."""
+    import shutil
+    import subprocess
+
+    from depguard.pipeline import RunOptions, judge_dependencies
+    from depguard.policy import exit_code
+    from depguard.report.text import make_console, print_report, summary_line
+    from depguard.sanitize import clean
+
+    install = plan(installer, arguments)
+    force = force or install.force
+    program = shutil.which(installer)
+    if program is None:
+        raise UsageError(f"{installer} not found on PATH")
+    from depguard.deadline import INSTALL
+
+    options = RunOptions(paths=(), default_deadline=INSTALL)
+    report = judge_dependencies(sources(install), settings, options)
+    status = exit_code(report.worst, settings.fail_on)
+    console = make_console(stderr=True)
+    if quiet:
+        console.print(summary_line(report, status, settings.fail_on))
+    else:
+        print_report(report, console, verbose=verbose, exit_status=status, fail_on=settings.fail_on)
+    if install.indexes:
+        shown = ", ".join(clean(url, 200) for url in install.indexes)
+        ours = settings.index_url if install.ecosystem is Ecosystem.PYPI else settings.npm_registry
+        console.print(
+            f"note: {installer} was given its own index ({shown}); depguard judged the names "
+            f"against {clean(ours, 200)}"
+        )
+    if status != 0 and not force:
+        console.print(
+            f"depguard: {installer} was not run. Fix the names above, review them with "
+            f"'depguard review NAME', approve a reviewed package with 'depguard approve NAME "
+            f"--reason ...', or run again with --force to install anyway."
+        )
+        return status
+    if status != 0:
+        console.print(f"depguard: --force given: running {installer} despite the findings above")
+    try:
+        return subprocess.call([program, *install.command])  # noqa: S603 - no shell
+    except OSError as exc:
+        raise UsageError(f"cannot run {installer}: {exc.strerror or exc}") from None

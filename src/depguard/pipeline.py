@@ -176,6 +176,19 @@ def judge_dependencies(
     )
 
 
+def review(
+    names: Sequence[str], ecosystem: Ecosystem, settings: Settings, *, resolve: bool = True
+) -> Report:
+    """``depguard review``: the packages named (and, with ``resolve``, what they bring in), with
+    everything the index can tell about them (status markers, live download counts)."""
+    from depguard.sources import command_line
+
+    sources = command_line.parse(list(names), ecosystem)
+    settings = settings.with_overrides(project_status=True)
+    options = RunOptions(paths=(), live_downloads=True, resolve=resolve)
+    return judge_dependencies(sources, settings, options)
+
+
 def judge_packages(
     packages: Sequence[Package],
     sources: SourceResult,

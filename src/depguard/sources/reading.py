@@ -70,3 +70,18 @@ def read_into(
         return None
     result.files.append(display)
     return text
+
+
+def read_stdin() -> str:
+    """Standard input as a requirements list: bounded like a manifest, decoded like one."""
+    import sys
+
+    from depguard.errors import UsageError
+
+    data = sys.stdin.buffer.read(MANIFEST_LIMIT + 1)
+    if len(data) > MANIFEST_LIMIT:
+        raise UsageError("standard input is larger than the manifest size bound")
+    try:
+        return decode(data)
+    except ManifestError as exc:
+        raise UsageError(f"standard input: {exc.message}") from None
