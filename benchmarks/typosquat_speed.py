@@ -38,7 +38,7 @@ def names_for(ecosystem: Ecosystem) -> list[str]:
         for line in (QUALITY / "pypi-longtail.tsv").open(encoding="utf-8"):
             if not line.startswith(("#", "name\t")):
                 names.append(line.split("\t", 1)[0])
-    for line in (QUALITY / "typosquats.csv").open(encoding="utf-8"):
+    for line in (QUALITY / "squats.csv").open(encoding="utf-8"):
         fields = line.split(",")
         if len(fields) > 2 and fields[2] == ecosystem.value:
             names.append(fields[0])
@@ -67,10 +67,8 @@ def main() -> int:
         snap = snapshot(ecosystem)
         build = median_ms(lambda snap=snap: lookalike.Index(snap))
         with tempfile.TemporaryDirectory() as directory:
-            lookalike_store.use(Path(directory))
-            lookalike_store.save(lookalike.Index(snap))
-            load = median_ms(lambda snap=snap: lookalike_store.load(snap))
-            lookalike_store.use(None)
+            lookalike_store.save(lookalike.Index(snap), Path(directory))
+            load = median_ms(lambda snap=snap: lookalike_store.load(snap, Path(directory)))
         idx = lookalike.Index(snap)
         names = names_for(ecosystem)
         flagged = sum(1 for n in names if idx.matches(n))

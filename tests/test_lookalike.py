@@ -49,6 +49,9 @@ def best(name: str, ecosystem: Ecosystem = PYPI) -> tuple[str, str] | None:
         ("openvc", "opencv-python", "transposition"),
         ("nmap-python", "python-nmap", "word-order"),
         ("setuptool", "setuptools", "plural"),
+        ("siix", "six", "repetition"),
+        ("python-dateutl", "python-dateutil", "omission"),
+        ("marshmallow-jsonapii", "marshmallow-jsonapi", "repetition"),  # rank 10,000
     ],
 )
 def test_pypi_confusion_classes(name: str, target: str, kind: str) -> None:
@@ -56,6 +59,12 @@ def test_pypi_confusion_classes(name: str, target: str, kind: str) -> None:
 
 
 NPM_CASES = {
+    "rceat": ("react", "two-edits"),  # two swaps in a five-letter name
+    "mogobd": ("mongodb", "two-edits"),  # a dropped letter and a swap
+    "electorn": ("electron", "transposition"),  # ranked below 5,000
+    "bitcoinjs-lbi": ("bitcoinjs-lib", "transposition"),
+    "vuue": ("vue", "repetition"),  # a three-letter name, a letter doubled
+    "cross-env-js": ("cross-env", "affix"),
     "lodahs": ("lodash", "transposition"),
     "types-node": ("@types/node", "scope"),  # @types/x vs types-x
     "@lodash/lodash": ("lodash", "scope"),  # a scoped name copying an unscoped one
@@ -109,6 +118,9 @@ def test_no_name_of_the_top_15000_is_a_look_alike() -> None:
         "boon",  # one letter from bson, which is not among the most popular
         "tar",  # too short for any edit
         "a-completely-unrelated-name",
+        "pipe",  # a word, not pip with a letter appended
+        "python-apt",  # two edits from python-pptx, but apt and pptx are different words
+        "sixes",
     ],
 )
 def test_names_left_alone(name: str) -> None:
@@ -140,7 +152,8 @@ def test_short_names_need_one_edit_or_less() -> None:
     assert lookalike.max_edits(3, 1) == 0
     assert lookalike.max_edits(6, 4000) == 1
     assert lookalike.max_edits(12, 4000) == 2
-    assert lookalike.max_edits(12, 6000) == 0  # typos only against the top of the snapshot
+    assert lookalike.max_edits(12, 6000) == 1  # the whole snapshot, one edit further down
+    assert lookalike.max_edits(4, 6000) == 0
 
 
 def _reference_osa(a: str, b: str) -> int:

@@ -1,48 +1,53 @@
-"""How well the risk engine tells squats and hallucinations from legitimate packages.
+"""How well the risk engine tells squats, placeholders and hallucinations from legitimate packages.
 
-    python benchmarks/quality/quality.py                        # figures from the recorded data
-    python benchmarks/quality/quality.py --refresh-from LIST    # redraw the long-tail sample
+    python benchmarks/quality/quality.py          # figures from the recorded data, offline
 
-Runs offline and is repeatable: every name set is recorded in data/ (sources in README.md), and
-each package is judged by depguard's own signals and policy (default settings) at the recording
-date. Three situations are measured for the attack sets:
+Every set is recorded in data/ (sources in README.md) and judged by depguard's own signals and
+policy at default settings, so the figures repeat exactly. None of the sets is drawn from the
+datasets the independent check uses (Typomind, the ecosyste.ms typosquatting dataset, ConfuDB,
+OpenSSF malicious-packages, Twist et al.).
 
-* name only: the registry could not be asked (``--offline``, nothing cached);
-* registered: the name exists, registered three days ago by a new account with one release, no
-  repository and no downloads figure (what a squatter's upload looks like);
-* missing: the registry answers 404 (most known squats were taken down; hallucinations were never
-  registered).
+Classes and what counts:
 
-``--refresh-from LIST`` draws a new long-tail sample from a package listing of the index, a TSV
-with the columns ``name, version, month, rank, summary`` (month of the latest release, rank among
-the 15,000 most downloaded or empty), and records it in data/pypi-longtail.tsv.
+* look-alikes (data/squats.csv): a name finding (`typosquat` or `name-pattern`) whose
+  `similar_to` is the labelled target; judged three ways: name only (registry unreachable),
+  registered like a squat (young, one release, no repository, one maintainer, tiny files) and
+  registered three years ago with the same thin metadata (age is not use);
+* generated one-edit typos of the 1,000 most popular names of each list (an omitted, doubled,
+  swapped or keyboard-adjacent letter): the right target;
+* placeholders and research packages (data/recorded.jsonl, real facts from the index):
+  warned or blocked;
+* controls: young legitimate long-tail packages (recorded facts; warn and block rates), the
+  3,000 old long-tail names (data/pypi-longtail.tsv, names and summaries only), a real large
+  Python environment (the env package list's `pip`/`wheel on disk` rows) and both popularity
+  snapshots (no `typosquat` flag allowed, timed).
+
+Precision for a name class is TP / (TP + FP) where the false positives are the control names
+that get a name finding; for placeholders, the warned-or-blocked young legitimate packages.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
+import json
 import random
-import re
 import sys
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 sys.path.insert(0, str(HERE.parents[1] / "src"))
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
 
-from depguard import endpoints  # noqa: E402
 from depguard.model import (  # noqa: E402
     Ecosystem,
     LookupStatus,
     PackageInfo,
     PackageReport,
+    ReleaseFile,
     Verdict,
 )
 from depguard.names import normalize  # noqa: E402
@@ -50,10 +55,11 @@ from depguard.popularity import snapshot  # noqa: E402
 
 from support.evidence import evidence, report  # noqa: E402
 
-TOP = 5000
-SAMPLE = 3000
-SEED = 20261124
+NOW = dt.datetime(2026, 12, 2, tzinfo=dt.timezone.utc)
+ENVIRONMENT = Path("/work/.library/env/packages/installed-python.txt")
 NAME_SIGNALS = ("typosquat", "name-pattern")
+GENERATED_TOP = 1000
+SEED = 20261202
 
 
 @dataclass(frozen=True)
@@ -65,304 +71,245 @@ class Squat:
 
 
 def load_squats() -> list[Squat]:
-    lines = (line for line in (DATA / "typosquats.csv").open(encoding="utf-8") if line[:1] != "#")
+    lines = (line for line in (DATA / "squats.csv").open(encoding="utf-8") if line[:1] != "#")
     return [
         Squat(row["name"], row["target"], Ecosystem(row["ecosystem"]), row["source"])
         for row in csv.DictReader(lines)
     ]
 
 
-def load_names(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in text if line.strip() and not line.startswith("#")]
+def load_recorded() -> dict[str, list[PackageInfo]]:
+    sets: dict[str, list[PackageInfo]] = {}
+    for line in (DATA / "recorded.jsonl").open(encoding="utf-8"):
+        record = json.loads(line)
+        sets.setdefault(record["set"], []).append(PackageInfo.from_json(record["info"]))
+    return sets
 
 
-def recording_date() -> dt.datetime:
+def load_longtail() -> list[str]:
+    names = []
     for line in (DATA / "pypi-longtail.tsv").open(encoding="utf-8"):
-        if line.startswith("# recorded:"):
-            day = dt.date.fromisoformat(line.split(":", 1)[1].strip())
-            return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-    raise SystemExit("data/pypi-longtail.tsv has no '# recorded:' line")
+        if not line.startswith(("#", "name\t")):
+            names.append(line.split("\t", 1)[0])
+    return names
 
 
-def load_longtail() -> list[PackageInfo]:
-    infos = []
-    for line in (DATA / "pypi-longtail.tsv").open(encoding="utf-8"):
-        if line.startswith(("#", "name\t")):
-            continue
-        name, version, month, summary = (line.rstrip("\n").split("\t") + [""] * 4)[:4]
-        year, mon = (int(part) for part in month.split("-"))
-        last_day = dt.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=dt.timezone.utc)
-        infos.append(
-            PackageInfo(
-                Ecosystem.PYPI,
-                normalize(Ecosystem.PYPI, name),
-                True,
-                summary=summary or None,
-                has_description=True if summary else None,
-                latest_version=version or None,
-                latest_release=last_day - dt.timedelta(seconds=1),
-            )
-        )
-    return infos
+def load_environment() -> list[str]:
+    if not ENVIRONMENT.is_file():
+        return []
+    names = set()
+    for line in ENVIRONMENT.open(encoding="utf-8"):
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) > 1 and (fields[0].startswith("pip") or fields[0] == "wheel on disk"):
+            names.add(normalize(Ecosystem.PYPI, fields[1]))
+    return sorted(names)
 
 
 # -- judging ------------------------------------------------------------------------------------
 def judged(
-    name: str,
-    ecosystem: Ecosystem,
-    now: dt.datetime,
-    status: LookupStatus,
-    info: PackageInfo | None = None,
+    name: str, ecosystem: Ecosystem, info: PackageInfo | None = None, *, status: LookupStatus
 ) -> PackageReport:
-    """The report depguard's signals and policy (default settings) give this package."""
-    return report(evidence(name, info, status=status, ecosystem=ecosystem), now=now)
+    return report(evidence(name, info, status=status, ecosystem=ecosystem), now=NOW)
 
 
-def fresh(name: str, ecosystem: Ecosystem, now: dt.datetime) -> PackageInfo:
-    """What a squatter's upload looks like: three days old, one release, no repository."""
-    created = now - dt.timedelta(days=3)
+def thin(name: str, ecosystem: Ecosystem, age_days: float) -> PackageInfo:
+    """What a squatter's upload looks like: one release, no repository, one maintainer, one
+    tiny file and no dependencies, registered ``age_days`` ago."""
+    created = NOW - dt.timedelta(days=age_days)
+    kind = "tarball" if ecosystem is Ecosystem.NPM else "wheel"
     return PackageInfo(
         ecosystem,
         normalize(ecosystem, name),
         True,
-        summary="placeholder",
+        summary="A helpful library",
         has_description=True,
         created=created,
         latest_release=created,
+        latest_version="0.1.0",
         releases=1,
         maintainers=("new-account",),
         maintainers_source="ownership",
+        files=(ReleaseFile(f"{name}-0.1.0.{kind}", 1400 if kind == "wheel" else 600, kind),),
+        dependencies=0,
     )
 
 
-def named(report: PackageReport) -> set[str]:
-    """Popular names that the name-based findings say this package imitates."""
+def named(item: PackageReport) -> set[str]:
+    """The popular names the name-based findings say this package imitates."""
     return {
-        str(f.evidence["similar_to"])
-        for f in report.findings
-        if f.id in NAME_SIGNALS and "similar_to" in f.evidence
+        str(f.evidence.get("similar_to"))
+        for f in item.findings
+        if f.id in NAME_SIGNALS and not f.suppressed
     }
 
 
-def same(ecosystem: Ecosystem, a: str, b: str) -> bool:
-    return normalize(ecosystem, a) == normalize(ecosystem, b)
+def warned(item: PackageReport) -> bool:
+    return item.verdict is not Verdict.ALLOW
 
 
-# -- reporting ----------------------------------------------------------------------------------
 def pct(part: int, whole: int) -> str:
-    return f"{part:>5}/{whole:<5} {100 * part / whole:6.1f} %" if whole else "    -"
+    return f"{part}/{whole} = {100 * part / whole:.1f} %" if whole else "0/0"
 
 
-def show(label: str, part: int, whole: int) -> None:
-    print(f"  {label:<62} {pct(part, whole)}")
+def right(item: PackageReport, target: str, ecosystem: Ecosystem) -> bool:
+    wanted = normalize(ecosystem, target)
+    return any(normalize(ecosystem, n) == wanted for n in named(item))
 
 
-def squat_figures(squats: list[Squat], now: dt.datetime, title: str) -> None:
-    print(title)
-    if not squats:
-        print("  (none)")
-        return
-    offline = [judged(s.name, s.ecosystem, now, LookupStatus.OFFLINE) for s in squats]
-    registered = [
-        judged(s.name, s.ecosystem, now, LookupStatus.FOUND, fresh(s.name, s.ecosystem, now))
-        for s in squats
-    ]
-    missing = [judged(s.name, s.ecosystem, now, LookupStatus.NOT_FOUND) for s in squats]
-    n = len(squats)
-    typo = [r for r in offline if any(f.id == "typosquat" for f in r.findings)]
-    right_typo = sum(
-        1
-        for s, r in zip(squats, offline, strict=True)
-        if any(
-            f.id == "typosquat" and same(s.ecosystem, str(f.evidence["similar_to"]), s.target)
-            for f in r.findings
-        )
-    )
-    right_any = sum(
-        1
-        for s, r in zip(squats, offline, strict=True)
-        if any(same(s.ecosystem, t, s.target) for t in named(r))
-    )
-    suggested = sum(
-        1
-        for s, r in zip(squats, missing, strict=True)
-        for f in r.findings
-        if f.id == "not-found"
-        and f.evidence.get("suggestions")
-        and same(s.ecosystem, str(f.evidence["suggestions"][0]), s.target)  # type: ignore[index]
-    )
-    show("flagged as typosquat (name only)", len(typo), n)
-    show("  ... with the right similar_to", right_typo, n)
-    show("named the right package (typosquat or name-pattern)", right_any, n)
-    show("a name finding warns by itself (registry unreachable)", warns_by_name(offline), n)
-    show(
-        "block, registered 3 days ago (1 release, no repository)",
-        count(registered, Verdict.BLOCK),
-        n,
-    )
-    show("warn or block, registered 3 days ago", count(registered, Verdict.WARN), n)
-    show("block, missing from the index (404)", count(missing, Verdict.BLOCK), n)
-    show("  ... did-you-mean names the right package", suggested, n)
-    kinds = Counter(
-        str(f.evidence["kind"]) for r in offline for f in r.findings if f.id == "typosquat"
-    )
-    print("  confusion classes found:", ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
-    missed = [s.name for s, r in zip(squats, offline, strict=True) if not named(r)]
-    if missed:
-        print("  not flagged:", ", ".join(missed))
-    print()
+# -- sets ---------------------------------------------------------------------------------------
+def generated_typos(ecosystem: Ecosystem) -> list[tuple[str, str]]:
+    """One-edit typos of the most popular names, as a language model or a hand slips: an omitted,
+    doubled, swapped or keyboard-adjacent letter (names of five or more letters)."""
+    from depguard.lookalike import KEYBOARD
+
+    rng = random.Random(SEED + len(ecosystem.value))
+    snap = snapshot(ecosystem)
+    out = []
+    for key, (name, rank, _) in snap.entries.items():
+        if rank > GENERATED_TOP or key.startswith("@") or len(key) < 5:
+            continue
+        at = rng.randrange(1, len(key) - 1)
+        kind = rng.choice(("omit", "double", "swap", "keyboard"))
+        if kind == "omit":
+            typo = key[:at] + key[at + 1 :]
+        elif kind == "double":
+            typo = key[:at] + key[at] + key[at:]
+        elif kind == "swap":
+            typo = key[:at] + key[at + 1] + key[at] + key[at + 2 :]
+        else:
+            near = sorted(KEYBOARD.get(key[at], ()))
+            typo = key[:at] + (rng.choice(near) if near else key[at]) + key[at + 1 :]
+        typo = normalize(ecosystem, typo)
+        if typo != key and typo not in snap and not typo.endswith(("-", ".", "_")):
+            out.append((typo, name))
+    return out
 
 
-def warns_by_name(reports: Iterable[PackageReport]) -> int:
-    """Reports with a name-based finding that is at least a warning on its own."""
-    names = (*NAME_SIGNALS, "stdlib-name")
-    return sum(
-        1
-        for r in reports
-        if any(f.id in names and f.severity.verdict.at_least(Verdict.WARN) for f in r.findings)
-    )
-
-
-def count(reports: Iterable[PackageReport], at_least: Verdict) -> int:
-    return sum(1 for r in reports if r.verdict.at_least(at_least))
-
-
-def hallucination_figures(names: list[str], now: dt.datetime) -> None:
-    eco = Ecosystem.PYPI
-    print(f"Hallucinated PyPI names (slopsquatting-dataset sample, n={len(names)})")
-    offline = [judged(n, eco, now, LookupStatus.OFFLINE) for n in names]
-    registered = [judged(n, eco, now, LookupStatus.FOUND, fresh(n, eco, now)) for n in names]
-    missing = [judged(n, eco, now, LookupStatus.NOT_FOUND) for n in names]
-    total = len(names)
-    shaped = sum(
-        1 for r in offline if any(f.id in (*NAME_SIGNALS, "stdlib-name") for f in r.findings)
-    )
-    suggested = sum(
-        1
-        for r in missing
-        for f in r.findings
-        if f.id == "not-found" and f.evidence.get("suggestions")
-    )
-    show(
-        "block, missing from the index (404: never registered)",
-        count(missing, Verdict.BLOCK),
-        total,
-    )
-    show("  ... with a did-you-mean suggestion", suggested, total)
-    show("name signal (typosquat, name-pattern, stdlib-name), name only", shaped, total)
-    show(
-        "block, registered 3 days ago (1 release, no repository)",
-        count(registered, Verdict.BLOCK),
-        total,
-    )
-    show("warn or block, registered 3 days ago", count(registered, Verdict.WARN), total)
-    print()
-
-
-def legit_figures(now: dt.datetime) -> None:
-    print("Legitimate packages")
-    for eco in (Ecosystem.PYPI, Ecosystem.NPM):
-        keys = list(snapshot(eco).entries)
-        reports = [judged(k, eco, now, LookupStatus.OFFLINE) for k in keys]
-        flagged = sum(1 for r in reports if any(f.id == "typosquat" for f in r.findings))
-        other = sum(
-            1 for r in reports if any(f.id in ("name-pattern", "stdlib-name") for f in r.findings)
-        )
-        show(f"{eco.index_label} top {len(keys):,}: flagged as typosquat", flagged, len(keys))
-        show(f"{eco.index_label} top {len(keys):,}: any other name finding", other, len(keys))
-    infos = load_longtail()
-    reports = [judged(i.name, Ecosystem.PYPI, now, LookupStatus.FOUND, i) for i in infos]
-    offline = [judged(i.name, Ecosystem.PYPI, now, LookupStatus.OFFLINE) for i in infos]
-    n = len(infos)
-    label = f"PyPI long tail, last release over 2 years ago (sample, n={n})"
-    print(f"  {label}")
-    show("  blocked (recorded metadata)", count(reports, Verdict.BLOCK), n)
-    show("  warned or blocked (recorded metadata)", count(reports, Verdict.WARN), n)
-    show(
-        "  any name finding (informational when established)",
-        sum(1 for r in reports if named(r)),
-        n,
-    )
-    show("  a name finding warns by itself (registry unreachable)", warns_by_name(offline), n)
-    print()
-
-
-# -- recording ----------------------------------------------------------------------------------
-_URL = re.compile(r"https?://\S+")
-_HOSTS = re.compile(
-    "|".join(
-        re.escape(".".join((urlsplit(url).hostname or "-").split(".")[-2:]))
-        for url in (endpoints.PYPI_INDEX, endpoints.NPM_REGISTRY, endpoints.PYPISTATS)
-    ),
-    re.IGNORECASE,
-)
-
-
-def _redacted(summary: str) -> str:
-    """A summary, one line, without links or registry host names (those live in endpoints)."""
-    text = _HOSTS.sub("<index>", _URL.sub("<link>", " ".join(summary.split())))
-    return text[:120]
-
-
-def refresh(listing: Path, today: dt.date) -> None:
-    cutoff = f"{today.year - 2}-{today.month:02d}"
-    rows = []
-    with listing.open(encoding="utf-8") as handle:
-        next(handle)
-        for line in handle:
-            name, version, month, rank, summary = (line.rstrip("\n").split("\t") + [""] * 5)[:5]
-            if rank or not month or month >= cutoff:
-                continue  # popular, or released within the last two years
-            rows.append((name, version, month, _redacted(summary)))
-    sample = sorted(random.Random(SEED).sample(rows, min(SAMPLE, len(rows))))
-    with (DATA / "pypi-longtail.tsv").open("w", encoding="utf-8") as out:
-        out.write(
-            f"# A random sample (seed {SEED}) of {len(sample):,} of the {len(rows):,} PyPI\n"
-            "# projects outside the 15,000 most downloaded whose latest release is before\n"
-            f"# {cutoff}.\n"
-            "# Drawn from the index's package listing (name, latest version, month of the latest\n"
-            "# release, summary) by quality.py --refresh-from; other metadata is unknown.\n"
-            f"# recorded: {today.isoformat()}\n"
-            "name\tlatest_version\tlatest_release_month\tsummary\n"
-        )
-        for row in sample:
-            out.write("\t".join(row) + "\n")
-    print(f"recorded {len(sample)} names of {len(rows)} in data/pypi-longtail.tsv")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument(
-        "--refresh-from", type=Path, metavar="LIST", help="redraw the long-tail sample"
-    )
-    args = parser.parse_args(argv)
-    if args.refresh_from:
-        refresh(args.refresh_from, dt.date.today())
-    now = recording_date()
+def main() -> int:
     squats = load_squats()
+    recorded = load_recorded()
+    print(f"depguard quality, judged at {NOW.date()} with default settings\n")
 
-    def top(s: Squat) -> bool:
-        entry = snapshot(s.ecosystem).get(normalize(s.ecosystem, s.target))
-        return entry is not None and entry.rank <= TOP
+    # look-alikes
+    print("## Look-alikes (data/squats.csv: DataDog manifests, incident write-ups)")
+    control_fp = 0
+    for ecosystem in (Ecosystem.PYPI, Ecosystem.NPM):
+        rows = [s for s in squats if s.ecosystem is ecosystem]
+        offline = [judged(s.name, ecosystem, status=LookupStatus.OFFLINE) for s in rows]
+        young = [
+            judged(s.name, ecosystem, thin(s.name, ecosystem, 3), status=LookupStatus.FOUND)
+            for s in rows
+        ]
+        old = [
+            judged(s.name, ecosystem, thin(s.name, ecosystem, 1100), status=LookupStatus.FOUND)
+            for s in rows
+        ]
+        hit = [right(r, s.target, ecosystem) for r, s in zip(offline, rows, strict=True)]
+        by_source = {}
+        for s, ok in zip(rows, hit, strict=True):
+            group = "manifest" if "DataDog" in s.source else "write-ups"
+            by_source.setdefault(group, []).append(ok)
+        listed = [
+            ok
+            for s, ok in zip(rows, hit, strict=True)
+            if normalize(ecosystem, s.target) in snapshot(ecosystem)
+        ]
+        print(
+            f"- {ecosystem.index_label}: right similar_to {pct(sum(hit), len(rows))}"
+            + "".join(f"; {g} {pct(sum(v), len(v))}" for g, v in sorted(by_source.items()))
+            + f"; targets in the snapshot {pct(sum(listed), len(listed))}"
+        )
+        print(
+            f"  registered three days ago, thin: blocked {pct(sum(r.verdict is Verdict.BLOCK for r in young), len(rows))}"  # noqa: E501
+        )
+        print(
+            f"  registered three years ago, thin: blocked {pct(sum(r.verdict is Verdict.BLOCK for r in old), len(rows))}"  # noqa: E501
+        )
+        print(
+            f"  taken down (404): blocked {pct(sum(judged(s.name, ecosystem, status=LookupStatus.NOT_FOUND).verdict is Verdict.BLOCK for s in rows), len(rows))}"  # noqa: E501
+        )
+        missed = [s.name for s, ok in zip(rows, hit, strict=True) if not ok]
+        print(f"  missed: {', '.join(missed[:40])}{' ...' if len(missed) > 40 else ''}")
+    print()
 
-    print(f"depguard risk engine quality, judged at {now.date()} with default settings\n")
-    squat_figures(
-        [s for s in squats if top(s)],
-        now,
-        f"Known typosquats of top-{TOP:,} packages (n={sum(map(top, squats))})",
+    print(f"## Generated one-edit typos of the {GENERATED_TOP:,} most popular names")
+    for ecosystem in (Ecosystem.PYPI, Ecosystem.NPM):
+        pairs = generated_typos(ecosystem)
+        ok = sum(
+            right(judged(t, ecosystem, status=LookupStatus.OFFLINE), target, ecosystem)
+            for t, target in pairs
+        )
+        print(f"- {ecosystem.index_label}: right target {pct(ok, len(pairs))}")
+    print()
+
+    print("## Placeholders and research packages (data/recorded.jsonl, real facts)")
+    holders = recorded.get("placeholder", [])
+    reports = [judged(i.name, Ecosystem.PYPI, i, status=LookupStatus.FOUND) for i in holders]
+    caught = sum(warned(r) for r in reports)
+    print(
+        f"- warned or blocked {pct(caught, len(reports))}; blocked {pct(sum(r.verdict is Verdict.BLOCK for r in reports), len(reports))}"  # noqa: E501
     )
-    for eco in (Ecosystem.PYPI, Ecosystem.NPM):
-        subset = [s for s in squats if top(s) and s.ecosystem is eco]
-        squat_figures(subset, now, f"  of which {eco.index_label} (n={len(subset)})")
-    rest = [s for s in squats if not top(s)]
-    squat_figures(
-        rest, now, f"Known typosquats of less popular or unlisted packages (n={len(rest)})"
+    print(f"  allowed: {', '.join(r.package.name for r in reports if not warned(r))}")
+    silent = [
+        replace(i, summary="Utilities for data pipelines", description_head=None) for i in holders
+    ]
+    silent_reports = [judged(i.name, Ecosystem.PYPI, i, status=LookupStatus.FOUND) for i in silent]
+    print(
+        f"- the same packages with their text replaced by an innocuous summary: warned or blocked {pct(sum(warned(r) for r in silent_reports), len(silent_reports))}"  # noqa: E501
     )
-    hallucination_figures(load_names(DATA / "hallucinated-pypi.txt"), now)
-    legit_figures(now)
+    print()
+
+    print("## Controls")
+    legit = recorded.get("young-legit", [])
+    legit_reports = [judged(i.name, Ecosystem.PYPI, i, status=LookupStatus.FOUND) for i in legit]
+    legit_warned = [r for r in legit_reports if warned(r)]
+    print(
+        f"- young legitimate long-tail packages (recorded): warned {pct(sum(r.verdict is Verdict.WARN for r in legit_reports), len(legit_reports))}, blocked {pct(sum(r.verdict is Verdict.BLOCK for r in legit_reports), len(legit_reports))}"  # noqa: E501
+    )
+    for r in legit_warned:
+        print(f"    {r.verdict.value} {r.package.name}: {r.reason}")
+    longtail = load_longtail()
+    lt_reports = [judged(n, Ecosystem.PYPI, status=LookupStatus.OFFLINE) for n in longtail]
+    lt_named = [r.package.name for r in lt_reports if named(r)]
+    lt_warn = sum(1 for r in lt_reports if "typosquat" in [f.id for f in r.findings])
+    print(
+        f"- old long-tail names (data/pypi-longtail.tsv): with a name finding {pct(len(lt_named), len(longtail))}; a typosquat finding (warns when the registry cannot vouch for use) {pct(lt_warn, len(longtail))}"  # noqa: E501
+    )
+    env = [n for n in load_environment() if n not in snapshot(Ecosystem.PYPI)]
+    env_all = load_environment()
+    env_named = [n for n in env if named(judged(n, Ecosystem.PYPI, status=LookupStatus.OFFLINE))]
+    print(
+        f"- a real large Python environment ({len(env_all)} packages, {len(env)} outside the snapshot): with a name finding {pct(len(env_named), len(env_all))}: {', '.join(env_named)}"  # noqa: E501
+    )
+    control_fp = len(lt_named) + len(env_named)
+    for ecosystem in (Ecosystem.PYPI, Ecosystem.NPM):
+        start = time.perf_counter()
+        keys = list(snapshot(ecosystem).entries)
+        flagged = sum(
+            "typosquat"
+            in [f.id for f in judged(k, ecosystem, status=LookupStatus.OFFLINE).findings]
+            for k in keys
+        )
+        print(
+            f"- {ecosystem.index_label} snapshot: {flagged}/{len(keys)} flagged as typosquat, judged in {time.perf_counter() - start:.2f} s"  # noqa: E501
+        )
+    print()
+
+    print("## Precision and recall per class")
+    tp = sum(
+        right(judged(s.name, s.ecosystem, status=LookupStatus.OFFLINE), s.target, s.ecosystem)
+        for s in squats
+    )
+    flagged_squats = sum(
+        bool(named(judged(s.name, s.ecosystem, status=LookupStatus.OFFLINE))) for s in squats
+    )
+    print(
+        f"- look-alike (name findings): recall {pct(tp, len(squats))}; precision {pct(flagged_squats, flagged_squats + control_fp)} (false positives from the {len(longtail) + len(env_all)} control names)"  # noqa: E501
+    )
+    fp = len(legit_warned)
+    print(
+        f"- placeholder (warned or blocked): recall {pct(caught, len(reports))}; precision {pct(caught, caught + fp)} (false positives from the {len(legit_reports)} young legitimate packages)"  # noqa: E501
+    )
     return 0
 
 

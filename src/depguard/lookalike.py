@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -51,7 +51,7 @@ _EXACT = frozenset({"homoglyph", "separator", "scope"})
 _PRIORITY = {kind: n for n, kind in enumerate(KINDS)}
 
 MIN_EDIT_LENGTH = 4
-"""No edit-distance match when either name is shorter (in compact form)."""
+"""No edit-distance match when either name is shorter (in compact form), but see SHORT_INSERT."""
 TWO_EDIT_LENGTH = 9
 """Two edits when both names are at least this long; one edit below (but see TWO_EDIT_TOP)."""
 TWO_EDIT_SHORT = 7
@@ -60,13 +60,20 @@ TWO_EDIT_TOP = 1000
 """The most squatted names: two edits from TWO_EDIT_SHORT characters on."""
 TOP_FEW = 100
 """Two edits from five characters on near the 100 most popular names (botaa3 -> boto3)."""
+SLIP_TOP = 2500
+"""Two slips of the fingers (two swaps, a letter moved two places, a swap and a dropped or
+doubled letter) from five characters on near this many of the most popular names (rceat ->
+react, mogobd -> mongodb): typing slips, not a different word."""
 SHORT_TOP = 1000
 """Four-character names: any one edit near the 1,000 most popular names, a transposition only
 further down."""
+SHORT_INSERT_TOP = 2500
+"""Three-character names near this many of the most popular ones: a letter doubled or inserted
+inside (not appended: ``pipe`` is a word, ``piip`` a slip)."""
 EDIT_TOP = 5000
-"""Typo matches (one or two edits) only against this many of the most popular names: further
-down, a popular name is not far enough above an unknown one for a typo to be the likely
-explanation, and the index stays small enough to build in a tenth of a second."""
+"""Below this rank a typo match needs one edit on a name of six characters or more (five for a
+swapped or doubled letter): the popularity ratio guard (the signal's) and the weak-signal count
+keep the long tail from being flagged on a resemblance alone."""
 FAMILY_SIZE = 5
 """A first word shared by this many popular names is a plugin family (``django-``, ``pytest-``)."""
 
@@ -185,7 +192,10 @@ class Match:
         explanation, then the more popular target (``rrequests`` imitates requests, not
         grequests)."""
         tier = 0 if self.kind in _EXACT else 2 if self.distance > 1 else 1
-        return (tier, self.distance, self.target.rank, _PRIORITY[self.kind])
+        distance = self.distance
+        if self.kind == "homoglyph" and self.target.rank > EDIT_TOP:
+            tier, distance = 1, 1  # siix folds onto silx, but six is what it imitates
+        return (tier, distance, self.target.rank, _PRIORITY[self.kind])
 
 
 _DROP = str.maketrans("", "", "-_.@/")
@@ -215,9 +225,12 @@ def scope_of(name: str) -> str | None:
 def max_edits(length: int, rank: int, top: int = EDIT_TOP) -> int:
     """Edits allowed between two names whose shorter compact form has ``length`` characters,
     the popular one being ranked ``rank``: short names only near the very popular, two edits on
-    long names, or on names of five or more characters near the few most popular packages."""
-    if length < MIN_EDIT_LENGTH or rank > top:
+    long names, or on names of five or more characters near the few most popular packages; one
+    edit on names of five or more characters further down the whole snapshot."""
+    if length < MIN_EDIT_LENGTH:
         return 0
+    if rank > top:
+        return 1 if length >= 5 else 0
     if length == MIN_EDIT_LENGTH:
         return 1  # and only a transposition below SHORT_TOP (see Index._edits)
     if length >= TWO_EDIT_LENGTH or (length >= TWO_EDIT_SHORT and rank <= TWO_EDIT_TOP):
@@ -225,6 +238,27 @@ def max_edits(length: int, rank: int, top: int = EDIT_TOP) -> int:
     if rank <= TOP_FEW:
         return 2
     return 1
+
+
+def slips(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by typing slips only: the same letters in a slightly
+    different order (two swaps, a letter moved by two places) or a swap together with a dropped
+    or doubled letter, with the first letter kept."""
+    if not a or not b or a[0] != b[0] or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        if sorted(a) != sorted(b):
+            return False
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return 2 <= len(diff) <= 4 and diff[-1] - diff[0] <= 3
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    for i in range(len(long)):
+        dropped = long[:i] + long[i + 1 :]
+        if dropped == short:
+            return False  # one edit, not two
+        if sorted(dropped) == sorted(short) and osa_distance(dropped, short, 1) == 1:
+            return True
+    return False
 
 
 def osa_distance(a: str, b: str, limit: int = 3) -> int:
@@ -384,6 +418,8 @@ class Index:
         self.singulars: dict[str, list[int]] = {}
         self.reordered: dict[str, list[int]] = {}
         self.bare: dict[str, list[int]] = {}
+        self.short: dict[str, list[int]] = {}  # three-character names near the top
+        self.scrambled: dict[str, list[int]] = {}  # sorted letters (and of one-deletion forms)
         self.families: set[str] = set()
         self.scopes: set[str] = set()
         self._build(snap)
@@ -408,6 +444,9 @@ class Index:
                 (rank <= TWO_EDIT_TOP and len(text) >= TWO_EDIT_SHORT)
                 or (rank <= TOP_FEW and len(text) >= MIN_EDIT_LENGTH + 1)
             )
+            if not core and rank <= SLIP_TOP and len(text) >= MIN_EDIT_LENGTH + 1:
+                for form in {text, *_deletion_forms(text, two=False)}:
+                    self.scrambled.setdefault("".join(sorted(form)), []).append(target)
             for form in _deletion_forms(text, two=two):
                 if first(form, a) != a:  # another popular name shares this form
                     near.add(form, a)
@@ -418,8 +457,10 @@ class Index:
         for i, (key, (_, rank, _downloads)) in enumerate(snap.entries.items()):
             flat = compact(key)
             scope = scope_of(key)
-            typos = rank <= self.edit_top
+            typos = True  # every popular name; max_edits narrows what counts below edit_top
             self._alias(flat, i, core=0, typos=typos)
+            if len(flat) == MIN_EDIT_LENGTH - 1 and rank <= SHORT_INSERT_TOP:
+                self.short.setdefault(flat, []).append(i)
             if scope is not None:
                 scope_sizes[scope] = scope_sizes.get(scope, 0) + 1
                 self.bare.setdefault(compact(key.split("/", 1)[1]), []).append(i)
@@ -466,6 +507,8 @@ class Index:
         "singulars",
         "reordered",
         "bare",
+        "short",
+        "scrambled",
     )
     _MULTIMAPS = ("exact", "folded", "near")
 
@@ -565,7 +608,7 @@ class Index:
             i = self.alias_target[a]
             rank = self.ranks[i]
             text = self.alias_text[a]
-            shortest = min(len(flat), len(text))
+            shortest = min(len(flat), len(text), _core_length(flat, text))
             allowed = 1 if extra else max_edits(shortest, rank, self.edit_top)
             if allowed == 0:
                 continue
@@ -577,7 +620,44 @@ class Index:
             how = classify(flat, text, distance)
             if shortest == MIN_EDIT_LENGTH and rank > SHORT_TOP and how != "transposition":
                 continue
+            if rank > self.edit_top and (
+                how in ("substitution", "two-edits")
+                or (shortest < 6 and how not in ("transposition", "repetition"))
+            ):
+                continue  # further down: only the clearest slips
             add((i,), kind or how, distance + extra)
+        if not extra and len(flat) == MIN_EDIT_LENGTH:
+            self._short_insert(flat, add)
+        if not extra and len(flat) >= MIN_EDIT_LENGTH + 1:
+            self._slips(flat, add)
+
+    def _slips(self, flat: str, add: _Adder) -> None:
+        """Typing slips near the SLIP_TOP most popular names (two swaps, a letter moved two
+        places, a swap and a dropped or doubled letter): found by their letters, sorted."""
+        keys = {"".join(sorted(form)) for form in _deletion_forms(flat, two=False)}
+        seen: set[int] = set()
+        for key in keys:
+            seen.update(self.scrambled.get(key, ()))
+        for i in seen:
+            text = self.keys_compact(i)
+            if text != flat and slips(flat, text):
+                add((i,), "two-edits", osa_distance(flat, text, 3))
+
+    def keys_compact(self, i: int) -> str:
+        return compact(self.keys[i])
+
+    def _short_insert(self, flat: str, add: _Adder) -> None:
+        """``siix`` or ``ssix`` for ``six``: a letter doubled, or inserted inside (not at the end:
+        ``pipe`` is a word) a three-character name near the top."""
+        for j in range(1, len(flat)):
+            base = flat[:j] + flat[j + 1 :]
+            for i in self.short.get(base, ()):
+                if j == len(flat) - 1 and flat[j] != flat[j - 1]:
+                    continue  # appended, not doubled
+                add((i,), classify(flat, base, 1), 1)
+        if flat[0] == flat[1]:
+            for i in self.short.get(flat[1:], ()):
+                add((i,), "repetition", 1)
 
     def _words(self, key: str, flat: str, add: _Adder) -> None:
         tokens = words(key)
@@ -659,6 +739,19 @@ class Index:
         return names[:limit]
 
 
+def _core_length(a: str, b: str) -> int:
+    """The shorter of the two names without a packaging prefix or suffix they share
+    (``python-apt`` and ``python-pptx`` are ``apt`` and ``pptx``: two edits apart, but different
+    words): the length the edit allowance is judged on."""
+    for affix in _PACKAGING_PREFIXES:
+        if len(affix) >= 4 and a.startswith(affix) and b.startswith(affix):
+            return min(len(a), len(b)) - len(affix)
+    for affix in _PACKAGING_SUFFIXES:
+        if len(affix) >= 4 and a.endswith(affix) and b.endswith(affix):
+            return min(len(a), len(b)) - len(affix)
+    return min(len(a), len(b))
+
+
 def _two_substitutions(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` differ by exactly two changed letters that are not the same two
     letters swapped (``uglyfi`` for ``uglify`` is a swap across one letter: a slip, kept)."""
@@ -708,36 +801,57 @@ def classify(candidate: str, target: str, distance: int) -> str:
 
 
 @functools.cache
-def index(ecosystem: Ecosystem) -> Index:
-    """The index for one ecosystem: loaded from the cache directory when a previous run kept it
-    there (see :mod:`depguard.lookalike_store`), else built from the bundled snapshot."""
-    from depguard import lookalike_store
-
-    snap = snapshot(ecosystem)
-    kept = lookalike_store.load(snap)
-    if kept is not None:
-        return kept
-    built = Index(snap)
-    lookalike_store.save(built)
-    return built
+def built(ecosystem: Ecosystem) -> Index:
+    """The index for one ecosystem, built in memory from the bundled snapshot (no disk: the
+    pipeline loads a kept copy at the edge, see :mod:`depguard.lookalike_store`)."""
+    return Index(snapshot(ecosystem))
 
 
-@functools.lru_cache(maxsize=8192)
+class Lookalikes:
+    """The look-alike indexes one run uses, handed to the signals like other evidence. An
+    ecosystem the run did not load is built in memory on first use (pure, just slower)."""
+
+    def __init__(self, indexes: Mapping[Ecosystem, Index] | None = None) -> None:
+        self._indexes = dict(indexes or {})
+        self._matches: dict[tuple[Ecosystem, str], tuple[Match, ...]] = {}
+        self._suggestions: dict[tuple[Ecosystem, str], tuple[str, ...]] = {}
+
+    def index(self, ecosystem: Ecosystem) -> Index:
+        found = self._indexes.get(ecosystem)
+        if found is None:
+            found = self._indexes[ecosystem] = built(ecosystem)
+        return found
+
+    def matches(self, ecosystem: Ecosystem, key: str) -> tuple[Match, ...]:
+        """Every popular package ``key`` imitates by name alone, best first."""
+        if key in snapshot(ecosystem):
+            return ()
+        found = self._matches.get((ecosystem, key))
+        if found is None:
+            idx = self.index(ecosystem)
+            found = tuple(idx.matches(key) or idx.unscoped_copy(key))
+            self._matches[(ecosystem, key)] = found
+        return found
+
+    def suggestions(self, ecosystem: Ecosystem, key: str, limit: int = 3) -> list[str]:
+        """Popular names someone asking for ``key`` (not a registered name) most likely meant."""
+        if key in snapshot(ecosystem):
+            return []
+        found = self._suggestions.get((ecosystem, key))
+        if found is None:
+            found = tuple(self.index(ecosystem).suggestions(key))
+            self._suggestions[(ecosystem, key)] = found
+        return list(found[:limit])
+
+
+_IN_MEMORY = Lookalikes()
+
+
 def matches(ecosystem: Ecosystem, key: str) -> tuple[Match, ...]:
-    """Every popular package ``key`` imitates by name alone, best first (cached)."""
-    if key in snapshot(ecosystem):
-        return ()
-    idx = index(ecosystem)
-    return tuple(idx.matches(key) or idx.unscoped_copy(key))
-
-
-@functools.lru_cache(maxsize=1024)
-def _suggestions(ecosystem: Ecosystem, key: str) -> tuple[str, ...]:
-    return tuple(index(ecosystem).suggestions(key))
+    """Every popular package ``key`` imitates by name alone, best first (in-memory indexes)."""
+    return _IN_MEMORY.matches(ecosystem, key)
 
 
 def suggestions(ecosystem: Ecosystem, key: str, limit: int = 3) -> list[str]:
-    """Popular names someone asking for ``key`` (not a registered name) most likely meant."""
-    if key in snapshot(ecosystem):
-        return []
-    return list(_suggestions(ecosystem, key)[:limit])
+    """Popular names someone asking for ``key`` most likely meant (in-memory indexes)."""
+    return _IN_MEMORY.suggestions(ecosystem, key, limit)

@@ -15,33 +15,31 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from depguard import __version__, lookalike
 from depguard.lookalike import Index
-from depguard.popularity import Snapshot
+from depguard.model import Ecosystem
+from depguard.popularity import Snapshot, snapshot
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the index layout or its rules change without a version change."""
 
 
-@dataclass
-class _Place:
-    directory: Path | None = None
+def obtain(ecosystem: Ecosystem, directory: Path | None) -> Index:
+    """The index for ``ecosystem``: kept in ``directory`` by an earlier run, else built from the
+    bundled snapshot and kept there (None: built in memory, nothing kept)."""
+    snap = snapshot(ecosystem)
+    kept = load(snap, directory)
+    if kept is not None:
+        return kept
+    index = lookalike.Index(snap)
+    save(index, directory)
+    return index
 
 
-_PLACE = _Place()
-
-
-def use(directory: Path | None) -> None:
-    """Keep indexes in ``directory`` from now on (None: build in memory, keep nothing)."""
-    _PLACE.directory = directory
-
-
-def _path(snap: Snapshot) -> Path | None:
-    directory = _PLACE.directory
+def _path(snap: Snapshot, directory: Path | None) -> Path | None:
     if directory is None:
         return None
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{snap.ecosystem.value}|".encode())
@@ -52,8 +50,8 @@ def _path(snap: Snapshot) -> Path | None:
     return directory / "lookalike" / f"{snap.ecosystem.value}-{digest.hexdigest()[:20]}.json"
 
 
-def load(snap: Snapshot) -> Index | None:
-    path = _path(snap)
+def load(snap: Snapshot, directory: Path | None) -> Index | None:
+    path = _path(snap, directory)
     if path is None:
         return None
     try:
@@ -94,7 +92,7 @@ def _fits(state: Any, targets: int) -> bool:
             return False
         if not isinstance(more, dict) or not all(_ints(v, aliases) for v in more.values()):
             return False
-    for name in ("orders", "singulars", "reordered", "bare"):
+    for name in ("orders", "singulars", "reordered", "bare", "short", "scrambled"):
         table = state.get(name)
         if not isinstance(table, dict) or not all(_ints(v, targets) for v in table.values()):
             return False
@@ -104,8 +102,8 @@ def _fits(state: Any, targets: int) -> bool:
     )
 
 
-def save(index: Index) -> None:
-    path = _path(index.snapshot)
+def save(index: Index, directory: Path | None) -> None:
+    path = _path(index.snapshot, directory)
     if path is None:
         return
     with contextlib.suppress(OSError):

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 from depguard import deadline
 from depguard.cache import open_cache
+
+if TYPE_CHECKING:
+    from depguard.lookalike import Lookalikes
 from depguard.config import Settings
 from depguard.model import (
     Dependency,
@@ -220,12 +223,10 @@ def judge_packages(
     # Judging needs none of this before the registry has been asked: imported late, so the
     # first requests go out sooner.
     from depguard import allowlist as allowlists
-    from depguard import lookalike_store
     from depguard.policy import judge
     from depguard.signals import Context, evaluate
 
     team = allowlists.load(allowlists.discover(Path(settings.root), settings.allowlist))
-    lookalike_store.use(cache.directory)
     merging = tuple(d for d in sources.indexes if d.merges)
     context = Context(
         now=now,
@@ -237,6 +238,7 @@ def judge_packages(
         approved_twins=approved_twins(team, now.date()),
         merging=merging,
         public_urls={eco.value: indexes.public(eco).url for eco in Ecosystem},
+        lookalikes=lookalike_indexes(packages, cache.directory),
     )
     notices = [*notices, *at_risk_notices(merging, packages, gathered)]
     reports = []
@@ -300,6 +302,18 @@ def at_risk_notices(
             f"version; {risk}"
         )
     return out
+
+
+def lookalike_indexes(packages: Sequence[Package], directory: Path | None) -> Lookalikes:
+    """The look-alike indexes the signals need, loaded from the cache directory or built (and
+    kept there) here at the edge: only for ecosystems with a name outside the popularity
+    snapshot (a popular name is answered from the snapshot alone)."""
+    from depguard import lookalike_store
+    from depguard.lookalike import Lookalikes
+    from depguard.popularity import snapshot
+
+    needed = {p.ecosystem for p in packages if p.normalized not in snapshot(p.ecosystem)}
+    return Lookalikes({e: lookalike_store.obtain(e, directory) for e in sorted(needed)})
 
 
 def evidence_for(package: Package, gathered: Gathered) -> Evidence:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from depguard import endpoints
 from depguard.config import Thresholds
+from depguard.lookalike import Lookalikes
 from depguard.model import Evidence, Finding
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class Context:
     index_url: str = endpoints.PYPI_INDEX
     npm_registry: str = endpoints.NPM_REGISTRY
     npm_scopes: Mapping[str, str] = field(default_factory=dict)
+    lookalikes: Lookalikes = field(default_factory=Lookalikes)
+    """The look-alike indexes, built or loaded by the pipeline (in memory when not given)."""
     approved_twins: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """(ecosystem, normalized name) -> the allowlist's ``public_twin`` for an internal name."""
     merging: tuple[Declared, ...] = ()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from depguard import findings as F
-from depguard import lookalike
 from depguard.model import Evidence, Finding, LookupStatus, Severity, Tier
 from depguard.sanitize import clean
 from depguard.shapes import shape
@@ -17,7 +16,7 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     package = evidence.package
     index = package.ecosystem.index_label
     if lookup.status is LookupStatus.NOT_FOUND:
-        suggestions = lookalike.suggestions(package.ecosystem, package.normalized)
+        suggestions = context.lookalikes.suggestions(package.ecosystem, package.normalized)
         shaped = shape(package.ecosystem, package.normalized)
         if not suggestions and shaped is not None:
             suggestions = [shaped[0]]  # requests-helper: the popular name it was built on

@@ -87,7 +87,7 @@ def plausible(evidence: Evidence, context: Context) -> lookalike.Match | None:
     package = evidence.package
     count = evidence.downloads.last_month
     ratio = context.thresholds.popularity_ratio
-    for match in lookalike.matches(package.ecosystem, package.normalized):
+    for match in context.lookalikes.matches(package.ecosystem, package.normalized):
         downloads = match.target.downloads
         if count is not None and downloads is not None and downloads < ratio * max(count, 1):
             continue
