@@ -17,17 +17,22 @@ import pytest
 from support import write
 
 
-@pytest.fixture
-def stall(registry):
-    """The registry stalls 40 s on idna's document (released at the end of the test)."""
+def stalling(registry, seconds: float) -> threading.Event:
+    """The registry stalls ``seconds`` on idna's document, or until the event is set."""
     release = threading.Event()
 
     def handler(info):
         if info.path == "/pypi/idna/json":
-            release.wait(40)
-        return
+            release.wait(seconds)
 
     registry.handler = handler
+    return release
+
+
+@pytest.fixture
+def stall(registry):
+    """The registry stalls 40 s on idna's document (released at the end of the test)."""
+    release = stalling(registry, 40)
     yield registry
     release.set()
 
@@ -77,14 +82,7 @@ def test_deadline_from_configuration_and_environment(stall, depguard, workdir: P
 
 
 def test_a_read_timeout_is_retried_at_most_once(registry, depguard, workdir: Path) -> None:
-    release = threading.Event()
-
-    def handler(info):
-        if info.path == "/pypi/idna/json":
-            release.wait(5)
-        return
-
-    registry.handler = handler
+    release = stalling(registry, 5)
     try:
         write(workdir / "depguard.toml", "timeout = 0.3\nretries = 3\n")
         write(workdir / "requirements.txt", "six\nidna\n")
