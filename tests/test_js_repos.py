@@ -521,3 +521,26 @@ def test_folders_above_the_checked_tree_do_not_make_code_secondary(tmp_path: Pat
     write(root / "test" / "a.test.js", "import t from 'zzq-t';\n")
     deps = {d.name: d.secondary for d in read(root).dependencies}
     assert deps == {"zzq": False, "zzq-t": True}
+
+
+def test_one_fact_about_several_versions_counts_once(
+    depguard: Any, workdir: Path, registry: RegistryServer
+) -> None:
+    # a monorepo whose packages pin different versions of one package with an install script
+    write_json(workdir / "package.json", {"name": "root", "workspaces": ["packages/*"]})
+    write_json(
+        workdir / "packages" / "a" / "package.json",
+        {"name": "a", "devDependencies": {"yorkie": "1.0.3"}},
+    )
+    write_json(
+        workdir / "packages" / "b" / "package.json",
+        {"name": "b", "devDependencies": {"yorkie": "^2.0.0"}},
+    )
+    write_json(
+        workdir / "packages" / "c" / "package.json",
+        {"name": "c", "devDependencies": {"yorkie": "1.0.1"}},
+    )
+    result = depguard("check", ".", "--format", "json")
+    yorkie = result.package("yorkie")
+    assert [f["id"] for f in yorkie["findings"]].count("install-scripts") == 3  # all are shown
+    assert yorkie["verdict"] == "warn", yorkie

@@ -2,9 +2,10 @@
 
 * Each finding's severity (from the catalog, or ``[tool.depguard.severity]``) implies a verdict
   on its own: high blocks, medium warns, low informs.
-* The risk score is the sum of the active findings' weights, capped at 100; a score at or above
-  ``block_score`` blocks and at or above ``warn_score`` warns, so several weak signals together
-  can block where none would alone.
+* The risk score is the sum of the active findings' weights (each finding id once, at its
+  heaviest: the same fact about several versions is one piece of evidence), capped at 100; a
+  score at or above ``block_score`` blocks and at or above ``warn_score`` warns, so several
+  weak signals together can block where none would alone.
 * The verdict is the worse of the two.
 * A matching, unexpired allowlist entry allows the package, except when the index says it does
   not exist or is quarantined; a denylist entry blocks it. ``--require-allowlist`` blocks
@@ -27,7 +28,7 @@ equal to the default changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from depguard import findings as F
@@ -112,7 +113,7 @@ def judge(
         findings = [f if f.id in UNSUPPRESSIBLE else replace(f, suppressed=note) for f in findings]
 
     active = [f for f in findings if not f.suppressed]
-    risk = min(100, sum(weight(f, settings) for f in active))
+    risk = min(100, score(active, settings))
     verdict = Verdict.worst(*(f.severity.verdict for f in active))
     thresholds = settings.thresholds
     if risk >= thresholds.block_score:
@@ -143,6 +144,16 @@ def _with_configured_severity(finding: Finding, settings: Settings) -> Finding:
     if configured is None or configured is finding.severity:
         return finding
     return replace(finding, severity=configured)
+
+
+def score(active: Sequence[Finding], settings: Settings) -> int:
+    """The sum of the findings' weights, each finding id counted once (its heaviest): one fact
+    about several versions (a monorepo pinning three versions that each run an install script)
+    is one piece of evidence, not three."""
+    heaviest: dict[str, int] = {}
+    for finding in active:
+        heaviest[finding.id] = max(heaviest.get(finding.id, 0), weight(finding, settings))
+    return sum(heaviest.values())
 
 
 def weight(finding: Finding, settings: Settings) -> int:
