@@ -123,3 +123,22 @@ def test_a_manifest_beside_a_lockfile_is_not_resolved(
     notices = result.json["notices"]
     assert any("package.json: not resolved, a lockfile beside it" in n for n in notices), notices
     assert any(p["name"] == "ghost-package-xyz" for p in result.json["packages"])
+
+
+def test_a_transitive_look_alike_blocks_with_its_chain(
+    depguard, registry: RegistryServer, workdir: Path
+) -> None:
+    serve(
+        registry,
+        Dist("flask", "3.0.0", ("werkzeug",)),
+        Dist("werkzeug", "3.0.1", ("reqeusts",)),
+        Dist("reqeusts", "1.0.0"),
+    )
+    alone = depguard("review", "reqeusts", "--no-resolve", "--format", "json")
+    assert alone.package("reqeusts")["verdict"] == "warn", alone.out
+    result = depguard("review", "flask")
+    assert result.code == 1
+    first = result.out.splitlines()[0]
+    assert first.startswith("installing flask 3.0.0 brings in 2 packages (1 allowed;")
+    assert "block flask → werkzeug → reqeusts" in first
+    assert "brought in by    flask → werkzeug → reqeusts" in result.out

@@ -11,6 +11,9 @@
   not exist or is quarantined; a denylist entry blocks it. ``--require-allowlist`` blocks
   anything without an entry.
 * ``--fail-open`` turns ``registry-error`` into a warning.
+* A package only something else brings in (``direct`` false) that looks like a typosquat or a
+  placeholder, and is not itself established, is blocked: no maintained package depends on a
+  look-alike by accident, and nobody who could fix the name chose it.
 * A package referenced only by imports guarded with ``try: ... except ImportError`` is judged
   one severity lower.
 * Weak signals compound: a package that is not used (young, or no usage figure above
@@ -44,6 +47,30 @@ UNSUPPRESSIBLE = frozenset(
 or an internal name has a public twin (only the entry's ``public_twin`` approves that one)."""
 
 
+TRANSITIVE_BLOCKS = frozenset({F.TYPOSQUAT.id, F.PLACEHOLDER.id})
+"""Findings that block a package only something else brings in: no maintained package depends
+on a look-alike or a placeholder by accident, and nobody chose it who could fix the name."""
+
+
+def _transitive(evidence: Evidence, findings: list[Finding], settings: Settings) -> list[Finding]:
+    from depguard.maturity import is_established
+
+    if is_established(evidence, settings.thresholds):
+        return findings
+    chain = " → ".join((*evidence.package.via, evidence.package.name))
+    return [
+        replace(
+            f,
+            severity=Severity.HIGH,
+            message=f"{f.message} (brought in by {chain})",
+            evidence={**f.evidence, "transitive": True},
+        )
+        if f.id in TRANSITIVE_BLOCKS and not f.suppressed
+        else f
+        for f in findings
+    ]
+
+
 def judge(
     evidence: Evidence,
     found: Iterable[Finding],
@@ -63,6 +90,8 @@ def judge(
             replace(f, severity=Severity.MEDIUM) if f.id == F.REGISTRY_ERROR.id else f
             for f in findings
         ]
+    if not package.direct and package.via:
+        findings = _transitive(evidence, findings, settings)
     if package.dependencies and package.only_guarded_imports:
         findings = [
             replace(f, severity=f.severity.lowered(), evidence={**f.evidence, "guarded": True})
