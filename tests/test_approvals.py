@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from support import write
 
 TODAY = dt.datetime.now(dt.timezone.utc).date().isoformat()
@@ -182,6 +184,19 @@ def test_allowlist_check_reports_expired_unused_and_duplicates(depguard, workdir
     assert lines[-1] == "✗ 5 allowlist entries checked: 1 expired, 1 never used, 1 duplicate"
     document = json.loads(depguard("allowlist", "check", "-f", "json").out)
     assert [p["name"] for p in document["problems"]] == ["idna", "flask", "Six"]
+    assert [p["id"] for p in document["problems"]] == ["expired", "unused", "duplicate"]
+    assert list(document) == ["files", "entries", "problems", "errors"]
+    assert document["entries"] == 5
+    assert document["problems"][0] == {
+        "id": "expired",
+        "file": str(workdir / "depguard-allowlist.toml"),
+        "line": 5,
+        "kind": "allow",
+        "name": "idna",
+        "ecosystem": "pypi",
+        "problem": "expired on 2020-01-01",
+        "reason": "old approval",
+    }
 
 
 def test_allowlist_check_clean(depguard, workdir: Path) -> None:
@@ -193,3 +208,58 @@ def test_allowlist_check_clean(depguard, workdir: Path) -> None:
     result = depguard("allowlist", "check")
     assert result.code == 0, result.out
     assert result.out.strip() == "✓ 1 allowlist entry checked: no problems"
+
+
+@pytest.mark.parametrize(
+    ("argument", "version", "written"),
+    [
+        ("requests", "===2.31.0", "===2.31.0"),
+        ("requests", "==2.31.0,<3", "==2.31.0,<3"),
+        ("requests", "~=2.31", "~=2.31"),
+        ("requests===2.31.0", None, "===2.31.0"),
+        ("requests", "2.31.0", "==2.31.0"),
+    ],
+)
+def test_pypi_versions_are_pep440_specifiers(
+    depguard, workdir: Path, argument: str, version: str | None, written: str
+) -> None:
+    extra = ("--version", version) if version else ()
+    result = depguard("approve", argument, "--reason", "reviewed", "--by", "me", *extra)
+    assert result.code == 0, result.err
+    assert f'version = "{written}"' in (workdir / "depguard-allowlist.toml").read_text()
+
+
+def test_a_specifier_no_published_version_meets_is_refused(depguard, workdir: Path) -> None:
+    result = depguard("approve", "requests", "--reason", "x", "--version", ">=99")
+    assert result.code == 1 and "no version of requests on PyPI is in '>=99'" in result.err
+    exact = depguard("approve", "requests", "--reason", "x", "--version", "===2.31.9")
+    assert exact.code == 1 and "has no version 2.31.9" in exact.err
+    clash = depguard("approve", "requests==2.31.0", "--reason", "x", "--version", "==2.32.0")
+    assert clash.code == 2 and "disagree" in clash.err
+    same = depguard("approve", "requests==2.31.0", "--reason", "x", "--version", "2.31.0")
+    assert same.code == 0, same.err
+
+
+def test_npm_versions_are_node_semver_ranges(depguard, workdir: Path) -> None:
+    result = depguard("approve", "left-pad", "-e", "npm", "--reason", "ok", "--version", "^1.2")
+    assert result.code == 0, result.err
+    assert 'version = "^1.2"' in (workdir / "depguard-allowlist.toml").read_text()
+    write(workdir / "package.json", '{"dependencies": {"left-pad": "1.3.0"}}')
+    check = depguard("check", ".", "-f", "json", "--no-imports")
+    assert check.package("left-pad")["allowlisted"] is not None
+    none = depguard("approve", "left-pad", "-e", "npm", "--reason", "x", "--version", "^2")
+    assert none.code == 1 and "no version of left-pad on npm is in '^2'" in none.err
+    bad = depguard("approve", "left-pad", "-e", "npm", "--reason", "x", "--version", "latest")
+    assert bad.code == 2 and "invalid npm version range" in bad.err
+
+
+def test_an_npm_range_entry_covers_what_it_takes() -> None:
+    from depguard.allowlist import Entry
+    from depguard.model import Ecosystem
+
+    entry = Entry("allow", "express", Ecosystem.NPM, "ok", "team.toml", version="^4.19")
+    assert entry.covers(["4.21.2"]) is True
+    assert entry.covers(["5.0.0"]) is False
+    assert entry.covers(["not-a-version"]) is None
+    exact = Entry("allow", "x", Ecosystem.NPM, "ok", "team.toml", version="1.3.0 || 1.4.0")
+    assert exact.covers(["1.4.0"]) is True and exact.covers(["1.5.0"]) is False

@@ -64,3 +64,26 @@ def test_warm_cache_needs_no_network(live, workdir: Path, monkeypatch) -> None:
     live("check")
     result = live("check", "--offline", "-f", "json")
     assert result.package("idna")["lookup"]["from_cache"] is True
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "version"),
+    [
+        ("pypi", "requests", "===2.31.0"),
+        ("pypi", "requests", "==2.31.0,<3"),
+        ("pypi", "requests", "~=2.31"),
+        ("npm", "express", "^4.19"),
+    ],
+)
+def test_approve_versions_as_the_ecosystem_defines_them(
+    live, workdir: Path, ecosystem: str, name: str, version: str
+) -> None:
+    result = live("approve", name, "-e", ecosystem, "--version", version, "--reason", "reviewed")
+    assert result.code == 0, result.err
+    assert f"{name} exists on" in result.out
+    assert f'version = "{version}"' in (workdir / "depguard-allowlist.toml").read_text()
+
+
+def test_approve_refuses_a_version_the_index_lacks(live, workdir: Path) -> None:
+    result = live("approve", "requests", "--version", "===2.31.99", "--reason", "reviewed")
+    assert result.code == 1 and "has no version 2.31.99 on PyPI" in result.err

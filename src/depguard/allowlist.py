@@ -31,9 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
-
 from depguard.errors import UsageError
 from depguard.model import Ecosystem
 from depguard.names import normalize
@@ -79,14 +76,12 @@ class Entry:
         chosen = [v for v in versions if v]
         if not chosen:
             return None
-        if self.ecosystem is Ecosystem.PYPI:
-            try:
-                spec = SpecifierSet(self.version)
-                return all(spec.contains(Version(v), prereleases=True) for v in chosen)
-            except (InvalidSpecifier, InvalidVersion):
-                return None
-        allowed = {v.strip() for v in self.version.split("||")}
-        return "*" in allowed or all(v in allowed for v in chosen)
+        from depguard.versions import allows
+
+        answers = [allows(self.version, v, self.ecosystem) for v in chosen]
+        if None in answers:
+            return None
+        return all(answers)
 
     def describe(self) -> str:
         who = f" by {self.approved_by}" if self.approved_by else ""
@@ -169,13 +164,12 @@ def _entry(path: Path, kind: str, index: int, item: object) -> Entry:
     if version is not None:
         if not isinstance(version, str):
             raise UsageError(f"{where} ({name}): 'version' must be a string")
-        if ecosystem is Ecosystem.PYPI:
-            try:
-                SpecifierSet(version)
-            except InvalidSpecifier:
-                raise UsageError(
-                    f"{where} ({name}): invalid version specifier {version!r}"
-                ) from None
+        from depguard.versions import InvalidRange, checked
+
+        try:
+            checked(version, ecosystem)
+        except InvalidRange as exc:
+            raise UsageError(f"{where} ({name}): {exc}") from None
     approver = item.get("approved_by", item.get("by"))
     twin = item.get("public_twin")
     if twin is not None and (not isinstance(twin, str) or not twin.strip()):

@@ -121,10 +121,8 @@ def confirm_exists(
         problem = f"{name} does not exist on {index}"
     elif status is not LookupStatus.FOUND:
         problem = f"could not confirm that {name} exists on {index} ({status.value})"
-    elif version and info is not None and version.startswith("==") and "*" not in version:
-        pin = version[2:].strip()
-        if info.versions and pin not in info.versions:
-            problem = f"{name} has no version {pin} on {index}"
+    elif version and info is not None and info.versions:
+        problem = missing_version(name, version, info.versions, ecosystem)
     if problem is None:
         created = info.created.date().isoformat() if info and info.created else "unknown"
         releases = info.releases if info and info.releases is not None else "unknown"
@@ -139,6 +137,22 @@ def confirm_exists(
     )
 
 
+def missing_version(
+    name: str, spec: str, published: Iterable[str], ecosystem: Ecosystem
+) -> str | None:
+    """Why ``spec`` cannot be approved for ``name`` when the index publishes ``published``:
+    it takes none of them (None when it takes one)."""
+    from depguard import versions
+
+    known = list(published)
+    if versions.matching(spec, known, ecosystem):
+        return None
+    pin = versions.exact(spec, ecosystem)
+    if pin is not None:
+        return f"{name} has no version {pin} on {ecosystem.index_label}"
+    return f"no version of {name} on {ecosystem.index_label} is in {spec!r}"
+
+
 def target(argument: str, ecosystem: Ecosystem, version: str | None) -> tuple[str, str | None]:
     """(name, version spec) from ``NAME``, ``NAME==1.2`` / ``NAME@1.2`` and ``--version``."""
     from depguard.sources import command_line
@@ -150,20 +164,25 @@ def target(argument: str, ecosystem: Ecosystem, version: str | None) -> tuple[st
     dep: Dependency = parsed.dependencies[0]
     if dep.is_direct:
         raise UsageError(f"{argument!r} is a URL or path; approvals name index packages")
-    spec = dep.specifier or None
-    if version and spec and version != spec:
-        raise UsageError(f"{argument!r} and --version {version!r} disagree; give one")
-    chosen = version or spec
-    if chosen and ecosystem is Ecosystem.PYPI:
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from depguard import versions
 
-        if re.fullmatch(r"[0-9][0-9A-Za-z.!+-]*", chosen):
-            chosen = f"=={chosen}"  # a bare version means exactly that version
-        try:
-            SpecifierSet(chosen)
-        except InvalidSpecifier:
-            raise UsageError(f"invalid version specifier {chosen!r}") from None
+    try:
+        given = versions.checked(version, ecosystem) if version else None
+        named = versions.checked(dep.specifier, ecosystem) if dep.specifier else None
+    except versions.InvalidRange as exc:
+        raise UsageError(str(exc)) from None
+    if given and named and not _same_range(given, named, ecosystem):
+        raise UsageError(f"{argument!r} and --version {version!r} disagree; give one")
+    chosen = given or named
     return dep.name, chosen
+
+
+def _same_range(one: str, other: str, ecosystem: Ecosystem) -> bool:
+    if ecosystem is Ecosystem.PYPI:
+        from packaging.specifiers import SpecifierSet
+
+        return SpecifierSet(one) == SpecifierSet(other)
+    return one.strip() == other.strip()
 
 
 def expiry(text: str | None, today: dt.date) -> dt.date | None:

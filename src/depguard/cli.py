@@ -292,8 +292,8 @@ def approve(
         str | None,
         typer.Option(
             "--version",
-            help="Approve only these versions (PyPI: a specifier like '>=2,<3' or '2.1.0'; "
-            "npm: exact versions separated by '||').",
+            help="Approve only these versions (PyPI: a specifier like '>=2,<3', '~=2.31' or "
+            "'2.1.0'; npm: a range like '^4.19' or '1.3.0').",
         ),
     ] = None,
     expires: Annotated[

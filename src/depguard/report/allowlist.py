@@ -1,5 +1,10 @@
 """``depguard allowlist check`` as text or JSON: the entries that expired, that nothing uses, or
-that repeat an earlier one, and the inputs that could not be read."""
+that repeat an earlier one, and the inputs that could not be read.
+
+JSON: ``{"files": [...], "entries": N, "problems": [{"id": "expired" | "unused" | "duplicate",
+"file", "line", "kind": "allow" | "deny", "name", "ecosystem", "problem", "reason"}],
+"errors": [{"path", "line", "message"}]}``.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ def render_json(audit: Audit) -> str:
 def _problem(problem: Problem) -> dict[str, object]:
     entry = problem.entry
     return {
+        "id": problem.kind.value,
         "file": entry.source,
         "line": problem.line,
         "kind": entry.kind,
