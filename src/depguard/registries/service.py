@@ -79,7 +79,6 @@ class Gathered:
         default_factory=dict
     )
     notices: list[str] = field(default_factory=list)
-    fetched: int = 0
     served_by: dict[Key, Index | None] = field(default_factory=dict)
     """The index each looked-up name was asked of (None: an internal name no index serves)."""
     public_twins: dict[Key, Lookup] = field(default_factory=dict)
@@ -421,7 +420,6 @@ class RegistryService:
                 else:
                     slot[key] = lookup
                     self._store_lookup(key, index, lookup)
-                    result.fetched += 1
                 if tick:
                     tick(1)
 

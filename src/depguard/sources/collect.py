@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from depguard.errors import UsageError
@@ -27,17 +27,16 @@ def collect(
     context: ReadContext,
     *,
     stdin: Callable[[], str] | None = None,
-    only: Iterable[Kind] | None = None,
 ) -> SourceResult:
     """Read every path: ``-`` is standard input (a requirements list), directories are walked
-    for every kind in ``only`` (default: all of :data:`kinds.KINDS`).
+    for every kind of :data:`kinds.KINDS`.
 
     Manifests are parsed as they are found; Python sources and notebooks are parsed together at
     the end (in parallel when there are many), and their imports resolved against what the
     manifests declare and what the tree itself provides.
     """
     forced = _forced(context.as_kind)
-    wanted = tuple(only) if only is not None else kinds.KINDS
+    wanted = kinds.KINDS
     if not context.imports:
         wanted = tuple(kind for kind in wanted if not kind.code)
     result = SourceResult()
