@@ -239,6 +239,10 @@ def judge_packages(
         merging=merging,
         public_urls={eco.value: indexes.public(eco).url for eco in Ecosystem},
         lookalikes=lookalike_indexes(packages, cache.directory),
+        index_urls={
+            eco.value: tuple(i.url for i in indexes.entries if i.ecosystem is eco)
+            for eco in Ecosystem
+        },
     )
     notices = [*notices, *at_risk_notices(merging, packages, gathered)]
     reports = []

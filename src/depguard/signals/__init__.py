@@ -38,6 +38,8 @@ class Context:
     """Project index declarations that pick among indexes by version (``--extra-index-url``)."""
     public_urls: Mapping[str, str] = field(default_factory=dict)
     """Ecosystem -> the configured public index (a mirror may stand in for the default)."""
+    index_urls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Ecosystem -> every index of the run: configured, and declared by the project."""
 
 
 Signal = Callable[[Evidence, Context], Iterable[Finding]]

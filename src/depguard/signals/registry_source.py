@@ -42,14 +42,16 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
 def expected_registries(ecosystem: Ecosystem, name: str, context: Context) -> tuple[str, ...]:
     """Where ``name`` may come from. npm: its scope's registry, else the configured one (and
     the public registry, which npm and Yarn swap for the configured one). PyPI: the configured
-    index and the public one, with its file host."""
+    index and the public one, with its file host. Both: every index the run knows (configured
+    or declared by the project)."""
+    known = tuple(context.index_urls.get(ecosystem.value, ()))
     if ecosystem is Ecosystem.PYPI:
-        return tuple(dict.fromkeys((context.index_url, *endpoints.PYPI_PUBLIC)))
+        return tuple(dict.fromkeys((context.index_url, *endpoints.PYPI_PUBLIC, *known)))
     if name.startswith("@") and "/" in name:
         scoped = context.npm_scopes.get(name.split("/", 1)[0])
         if scoped:
             return (scoped,)
-    return tuple(dict.fromkeys((context.npm_registry, *endpoints.NPM_PUBLIC)))
+    return tuple(dict.fromkeys((context.npm_registry, *endpoints.NPM_PUBLIC, *known)))
 
 
 def _expected(dep: Dependency, expected: tuple[str, ...]) -> bool:

@@ -199,7 +199,7 @@ class _Reader:
         alias: str | None,
     ) -> None:
         if resolved is not None:
-            kind = _source_kind(resolved)
+            kind = source_kind(resolved)
             if kind is not None:
                 self.add(name, location, group, key, url=resolved, kind=kind, version=version)
                 return
@@ -245,7 +245,7 @@ class _Reader:
         )
 
 
-def _source_kind(resolved: str) -> UrlKind | None:
+def source_kind(resolved: str) -> UrlKind | None:
     """None for a registry tarball; else what kind of direct source ``resolved`` is."""
     lower = resolved.lower()
     if lower.startswith(("git+", "git:", "git@", "github:", "gitlab:", "bitbucket:")):

@@ -29,6 +29,8 @@ def load(text: str) -> Mapping[str, Any]:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(found.group(1)) if found else None
+        if line is None and "(at end of document)" in message:
+            line = text.count("\n") + 1
         reason = message.split(" (at ", maxsplit=1)[0].strip() or "syntax error"
         raise ManifestError(f"invalid TOML: {reason}", line) from None
     except RecursionError:
