@@ -180,3 +180,50 @@ def test_popular_names_get_no_placeholder_or_weak_signal() -> None:
     info = replace(recorded("quill-orbit", "six"), name="six")
     item = report(evidence("six", info, ecosystem=Ecosystem.PYPI))
     assert not {"placeholder", "weak-signals"} & set(ids(item))
+
+
+# -- module-missing: the newest wheel's file list, by range requests --------------------------
+
+
+def test_an_import_the_package_does_not_provide(depguard, registry, workdir) -> None:  # type: ignore[no-untyped-def]
+    from test_whole_repos import _wheel, serve_wheels
+
+    serve_wheels(
+        registry,
+        {
+            "quill-orbit": {
+                "quill_orbit-0.1.0-py3-none-any.whl": _wheel(
+                    {"quill_orbit-0.1.0.dist-info/METADATA": "Name: quill-orbit\n"}
+                )
+            },
+            "thin-orbit": {
+                "thin_orbit-0.1.0-py3-none-any.whl": _wheel(
+                    {"thin_orbit/__init__.py": "", "thin_orbit-0.1.0.dist-info/METADATA": ""}
+                )
+            },
+        },
+    )
+    write(workdir / "app.py", "import quill_orbit\nfrom thin_orbit import x\nimport requests\n")
+    result = depguard("check", "-f", "json", ".")
+    missing = next(
+        f for f in result.package("quill-orbit")["findings"] if f["id"] == "module-missing"
+    )
+    assert missing["missing"] == ["quill_orbit"] and missing["severity"] == "high"
+    assert missing["wheel"] == "quill_orbit-0.1.0-py3-none-any.whl" and missing["provides"] == []
+    assert result.package("quill-orbit")["verdict"] == "block"
+    assert "module-missing" not in result.ids("thin-orbit")  # its wheel has the module
+    assert registry.count("/simple/requests/") == 0  # popular: no wheel read
+    reads = registry.count("/packages/")
+    again = depguard("check", "-f", "json", ".")
+    assert "module-missing" in again.ids("quill-orbit")
+    assert registry.count("/packages/") == reads  # cached by the wheel's hash
+
+
+def test_module_missing_judges_only_what_it_was_handed() -> None:
+    from depguard.imported_modules import listing
+
+    found = listing(
+        "w.whl", frozenset({"azure.core", "yaml"}), frozenset({"azure"}), ["azure.core", "PyYAML"]
+    )
+    assert found.missing == ("PyYAML",) and found.top_level == ("azure", "yaml")
+    assert listing("w.whl", frozenset({"yaml"}), frozenset(), ["yaml"]).missing == ()

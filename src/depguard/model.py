@@ -530,6 +530,18 @@ class Package:
 
 
 @dataclass(frozen=True)
+class WheelListing:
+    """The modules a distribution's newest wheel installs, and which imports it serves."""
+
+    wheel: str
+    """The wheel's file name."""
+    top_level: tuple[str, ...]
+    """The top-level names its files install (sorted)."""
+    missing: tuple[str, ...] = ()
+    """Modules the code imports under this package that the wheel does not contain."""
+
+
+@dataclass(frozen=True)
 class Evidence:
     """Everything known about one package before it is judged: handed to the signals."""
 
@@ -542,6 +554,9 @@ class Evidence:
     aliases: dict[str, Lookup] = field(default_factory=dict)
     """For a package only imported under another name (``import sklearn`` → scikit-learn):
     what the index says of that other name, keyed by its normalized form."""
+    wheel: WheelListing | None = None
+    """For a package reached from an ``import`` and not popular: what its newest wheel installs
+    (read from the wheel's file list), or None when unknown."""
     index: Index | None = None
     """The index the package was asked of (None: an internal name no index serves)."""
     private: bool = False

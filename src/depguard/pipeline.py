@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from depguard import deadline
 from depguard.cache import open_cache
 
 if TYPE_CHECKING:
+    from depguard.cache import Cache
     from depguard.lookalike import Lookalikes
 from depguard.config import Settings
 from depguard.model import (
@@ -25,6 +26,7 @@ from depguard.model import (
     Origin,
     Package,
     Report,
+    WheelListing,
 )
 from depguard.names import is_valid, normalize
 from depguard.registries.service import Gathered, Progress, RegistryService
@@ -217,6 +219,7 @@ def judge_packages(
             live_downloads=options.live_downloads,
             progress=options.progress,
         )
+        wheels = read_wheels(packages, gathered, settings, cache)
     finally:
         cache.close()
     cache_notices = cache.notices()
@@ -247,7 +250,7 @@ def judge_packages(
     notices = [*notices, *at_risk_notices(merging, packages, gathered)]
     reports = []
     for package in packages:
-        evidence = evidence_for(package, gathered)
+        evidence = evidence_for(package, gathered, wheels)
         reports.append(judge(evidence, evaluate(evidence, context), settings, team, now.date()))
     return Report(
         packages=tuple(reports),
@@ -320,7 +323,30 @@ def lookalike_indexes(packages: Sequence[Package], directory: Path | None) -> Lo
     return Lookalikes({e: lookalike_store.obtain(e, directory) for e in sorted(needed)})
 
 
-def evidence_for(package: Package, gathered: Gathered) -> Evidence:
+def read_wheels(
+    packages: Sequence[Package], gathered: Gathered, settings: Settings, cache: Cache
+) -> dict[str, WheelListing]:
+    """The newest wheel's modules of each package reached from an import that is not popular
+    (module-missing): read from the public index, cached by the wheel's hash; a wheel that
+    cannot be read is left out (unknown, never guessed)."""
+    from depguard import imported_modules
+    from depguard.registries.wheel_modules import lookup_modules
+
+    statuses = {k: v.status for k, v in gathered.lookups.items() if k not in gathered.private}
+    wanted = imported_modules.wanted(packages, statuses)
+    if not wanted:
+        return {}
+    found = lookup_modules(wanted, settings, cache)
+    return {
+        name: imported_modules.listing(w.wheel, w.modules, w.namespaces, wanted[name])
+        for name, w in found.items()
+        if w is not None and name in wanted
+    }
+
+
+def evidence_for(
+    package: Package, gathered: Gathered, wheels: Mapping[str, WheelListing] | None = None
+) -> Evidence:
     key = (package.ecosystem, package.normalized)
     aliases = {
         name: gathered.lookups[(package.ecosystem, name)]
@@ -336,6 +362,9 @@ def evidence_for(package: Package, gathered: Gathered) -> Evidence:
         index=gathered.served_by.get(key),
         private=key in gathered.private,
         public_twin=gathered.public_twins.get(key),
+        wheel=(wheels or {}).get(package.normalized)
+        if package.ecosystem is Ecosystem.PYPI
+        else None,
     )
 
 
