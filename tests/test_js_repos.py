@@ -544,3 +544,23 @@ def test_one_fact_about_several_versions_counts_once(
     yorkie = result.package("yorkie")
     assert [f["id"] for f in yorkie["findings"]].count("install-scripts") == 3  # all are shown
     assert yorkie["verdict"] == "warn", yorkie
+
+
+def test_tsconfig_references_carry_their_paths(tmp_path: Path) -> None:
+    # create-vite's layout: tsconfig.json only references tsconfig.app.json, which has the paths
+    write_json(tmp_path / "package.json", {"name": "app", "dependencies": {"left-pad": "1"}})
+    write(
+        tmp_path / "tsconfig.json",
+        '{\n  "files": [],\n  // solution style\n  "references": [\n'
+        '    { "path": "./tsconfig.app.json" },\n    { "path": "./tsconfig.node.json" },\n  ]\n}\n',
+    )
+    write_json(
+        tmp_path / "tsconfig.app.json",
+        {"compilerOptions": {"paths": {"shared/*": ["./src/shared/*"]}}},
+    )
+    write_json(tmp_path / "tsconfig.node.json", {"compilerOptions": {}})
+    write(
+        tmp_path / "src" / "main.ts",
+        "import { a } from 'shared/a';\nimport pad from 'left-pad';\n",
+    )
+    assert names(read(tmp_path)) == {"left-pad"}

@@ -97,11 +97,13 @@ SECONDARY_DIRS: tuple[str, ...] = (
     "examples",
     "example",
     "samples",
+    "sample",
     "benchmarks",
     "benchmark",
     "bench",
     # JavaScript and TypeScript
     "__tests__",
+    "__test__",  # GitHub Actions' layout
     "__mocks__",
     "spec",
     "e2e",

@@ -32,7 +32,7 @@ from depguard.sources.npm_catalogs import (
 from depguard.sources.reading import read_text
 
 MAX_EXTENDS = 8
-"""How many ``extends`` links of a tsconfig are followed."""
+"""How many ``extends`` (and ``references``) links of a tsconfig are followed."""
 TSCONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 DEPENDENCY_SECTIONS = (
     ("dependencies", None),
@@ -397,6 +397,20 @@ def _read_tsconfig(path: Path, root: Path, depth: int = 0) -> PathAliases:
     patterns = tuple(str(k) for k in paths) if isinstance(paths, Mapping) else ()
     base = options.get("baseUrl")
     base_url = _resolve(path.parent / base) if isinstance(base, str) else inherited.base_url
+    # A solution-style tsconfig (Vite's templates) keeps the paths in the projects it
+    # references (tsconfig.app.json): their aliases apply to the folder too.
+    references = data.get("references")
+    for reference in references if isinstance(references, list) else ():
+        ref_path = reference.get("path") if isinstance(reference, Mapping) else None
+        if not isinstance(ref_path, str) or depth >= MAX_EXTENDS:
+            continue
+        target = _resolve(path.parent / ref_path)
+        if target.is_dir():
+            target = target / "tsconfig.json"
+        if target.is_file() and _inside(target, root) and target != _resolve(path):
+            got = _read_tsconfig(target, root, depth + 1)
+            patterns += got.patterns
+            base_url = base_url or got.base_url
     return PathAliases(inherited.patterns + patterns, base_url)
 
 
