@@ -592,3 +592,29 @@ def test_internal_name_locked_from_the_public_registry_is_blocked(
     )
     assert finding["severity"] == "high" and "public registry" in finding["message"]
     assert result.package("@acme/ui")["verdict"] == "block" and result.code == 1
+
+
+def test_diff_keeps_the_projects_index_declarations(
+    depguard, workdir: Path, private_pypi: PyPIServer
+) -> None:
+    import subprocess
+
+    env = {
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(workdir.parent),
+        "PATH": __import__("os").environ["PATH"],
+    }
+    write(workdir / "requirements.txt", f"--extra-index-url {private_pypi.simple}\nsix\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", "-C", str(workdir), *args], check=True, env=env)
+    write(
+        workdir / "requirements.txt",
+        f"--extra-index-url {private_pypi.simple}\nsix\nacme-auth\n",
+    )
+    result = depguard("check", "--diff", "HEAD", "-f", "json")
+    assert [p["name"] for p in result.json["packages"]] == ["acme-auth"]
+    assert result.ids("acme-auth") == ["extra-index-url"]

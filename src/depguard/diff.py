@@ -95,7 +95,7 @@ def changed_since(
         return _key(dep) not in old_refs
 
     changed = {(d.ecosystem.value, d.normalized) for d in current.dependencies if is_new(d)}
-    kept = SourceResult(files=list(current.files))
+    kept = SourceResult(files=list(current.files), indexes=list(current.indexes))
     kept.dependencies = [
         d for d in current.dependencies if (d.ecosystem.value, d.normalized) in changed
     ]

@@ -10,6 +10,7 @@ installer pick among indexes by version (``extra-index-url``).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -118,7 +119,7 @@ def confusion(evidence: Evidence, context: Context) -> Iterator[Finding]:
         private_created=private.created.isoformat() if private and private.created else None,
         public_versions=len(public.versions),
         compared=list(compared),
-        approve_with=f"public_twin = {clean(pin, 200)!r}" if pin else None,
+        approve_with=f"public_twin = {json.dumps(clean(pin, 200))}" if pin else None,
     )
 
 

@@ -85,10 +85,11 @@ def declare(
         )
     web = clean.startswith(("https://", "http://"))
     public = web and is_public_host(Ecosystem.PYPI, clean, "")
+    location = clean.rstrip("/") if web else clean
     index = Index(
-        name or clean,
+        name or location,
         Ecosystem.PYPI,
-        clean.rstrip("/") if web else clean,
+        location,
         Role.PUBLIC if public else Role.PRIVATE,
         Api.PYPI_JSON if public else Api.SIMPLE,
         credentials=credentials,
