@@ -618,3 +618,27 @@ def test_diff_keeps_the_projects_index_declarations(
     result = depguard("check", "--diff", "HEAD", "-f", "json")
     assert [p["name"] for p in result.json["packages"]] == ["acme-auth"]
     assert result.ids("acme-auth") == ["extra-index-url"]
+
+
+@pytest.mark.live
+def test_live_public_twin_of_an_internal_name(
+    depguard, workdir: Path, private_pypi: PyPIServer, tmp_path: Path, monkeypatch
+) -> None:
+    """The real public index: `acme` (a well-known public project) declared internal and served
+    by the private index is dependency confusion; internal names absent publicly pass."""
+    for key in ("DEPGUARD_INDEX_URL", "DEPGUARD_PYPISTATS_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "live-cache"))
+    write_wheel(private_pypi.packages, "acme", "0.1")
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", private_pypi.simple)
+    write(workdir / "depguard.toml", 'private = ["acme", "acme-*"]\n')
+    write(workdir / "requirements.txt", "acme==0.1\nacme-billing==1.2\nrequests\n")
+    result = depguard("check", "-f", "json")
+    assert result.code == 1
+    assert "dependency-confusion" in result.ids("acme")
+    finding = next(
+        f for f in result.package("acme")["findings"] if f["id"] == "dependency-confusion"
+    )
+    assert finding["public_maintainers"] and finding["public_created"]
+    assert result.package("acme-billing")["verdict"] == "allow"
+    assert result.package("requests")["verdict"] == "allow"
