@@ -179,6 +179,8 @@ class Plan:
     constraints: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     indexes: list[str] = field(default_factory=list)
+    index_options: list[tuple[str, str]] = field(default_factory=list)
+    """pip's ``(--index-url | --extra-index-url | --find-links, value)`` pairs, in order."""
     force: bool = False
 
     @property
@@ -264,6 +266,7 @@ def _pip_value(result: Plan, option: str, value: str) -> None:
         result.groups.append(value)
     elif option in ("--index-url", "--extra-index-url", "--find-links"):
         result.indexes.append(value)
+        result.index_options.append((option, value))
 
 
 def _npm(subcommand: str, arguments: list[str]) -> Plan:
@@ -316,6 +319,20 @@ def _pip_sources(install: Plan) -> SourceResult:
         result.extend(_local_project(argument))
     for group in install.groups:
         result.extend(_pip_group(group))
+    from depguard.sources.indexes import declare
+
+    for option, value in install.index_options:
+        # given on the command line, not written in a file: credentials in it are usable
+        declared = declare(
+            value,
+            "the pip command line",
+            option,
+            merges=option != "--index-url",
+            result=result,
+            userinfo_trusted=True,
+        )
+        if declared is not None:
+            result.indexes.append(declared)
     return result
 
 

@@ -59,15 +59,19 @@ def declare(
     name: str | None = None,
     env_prefix: str | None = None,
     result: SourceResult,
+    userinfo_trusted: bool = False,
 ) -> Declared | None:
     """An index URL written in the project: credentials in it are dropped (a notice says so)
-    unless they are ``${VARIABLE}`` references."""
+    unless they are ``${VARIABLE}`` references, or the URL was not written in a file
+    (``userinfo_trusted``: a command line, the environment)."""
     url = url.strip()
     if not url:
         return None
     clean, userinfo = _split(url)
     credentials = Credentials()
-    if userinfo is not None:
+    if userinfo is not None and userinfo_trusted:
+        credentials = Credentials(userinfo=userinfo, userinfo_source=where)
+    elif userinfo is not None:
         user_var, password_var = (_VARIABLE.match(part) for part in userinfo)
         if (user_var or not userinfo[0]) and (password_var or not userinfo[1]):
             credentials = Credentials(
@@ -226,16 +230,12 @@ def from_pip_configuration(
         ("PIP_FIND_LINKS", "PIP_FIND_LINKS", True),
     ):
         for url in environ.get(variable, "").split():
-            clean, userinfo = _split(url)
-            declared = declare(clean, variable, how, merges=merges, result=result)
-            if declared is None:
-                continue
-            if userinfo is not None:  # the environment's own: usable
-                credentials = Credentials(userinfo=userinfo, userinfo_source=variable)
-                from dataclasses import replace
-
-                declared = replace(declared, index=replace(declared.index, credentials=credentials))
-            result.indexes.append(declared)
+            # the environment's own credentials: usable
+            declared = declare(
+                url, variable, how, merges=merges, result=result, userinfo_trusted=True
+            )
+            if declared is not None:
+                result.indexes.append(declared)
 
 
 def _pinned(declared: Declared, names: Iterable[str]) -> Declared:
