@@ -642,3 +642,25 @@ def test_live_public_twin_of_an_internal_name(
     assert finding["public_maintainers"] and finding["public_created"]
     assert result.package("acme-billing")["verdict"] == "allow"
     assert result.package("requests")["verdict"] == "allow"
+
+
+def test_pip_wrapper_judges_names_on_the_indexes_pip_is_given(
+    depguard, workdir: Path, locked_pypi: PyPIServer, tmp_path: Path, monkeypatch
+) -> None:
+    import os
+
+    calls = tmp_path / "calls"
+    fake = write(tmp_path / "bin" / "pip", f'#!/bin/sh\necho "$@" >> {calls}\nexit 0\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    url = locked_pypi.simple.replace("http://", f"http://ci:{SECRET}@")
+    result = depguard(
+        "pip", "--fail-on", "warn", "install", "--extra-index-url", url, "acme-billing==1.2"
+    )
+    out = result.out + result.err
+    assert result.code == 1 and "extra-index-url" in out and "not-found" not in out
+    assert SECRET not in out and not calls.exists()  # warned, so pip was not run
+    result = depguard("pip", "install", "--index-url", url, "acme-billing==1.2")
+    assert result.code == 0, result.out + result.err
+    assert SECRET not in result.out + result.err
+    assert calls.read_text().count("acme-billing==1.2") == 1

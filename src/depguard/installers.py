@@ -467,7 +467,7 @@ def guard(
         ours = settings.index_url if install.ecosystem is Ecosystem.PYPI else settings.npm_registry
         console.print(
             f"note: {installer} was given its own index ({shown}); depguard judged the names "
-            f"against {clean(ours, 200)}"
+            f"against {clean(ours, 200)}, and the names it does not serve against that index"
         )
     if status != 0 and not force:
         console.print(
