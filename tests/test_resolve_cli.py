@@ -142,3 +142,33 @@ def test_a_transitive_look_alike_blocks_with_its_chain(
     assert first.startswith("installing flask 3.0.0 brings in 2 packages (1 allowed;")
     assert "block flask → werkzeug → reqeusts" in first
     assert "brought in by    flask → werkzeug → reqeusts" in result.out
+
+
+def test_a_pinned_or_locked_version_inside_the_cooldown_is_new_release(
+    depguard, registry: RegistryServer, workdir: Path
+) -> None:
+    serve(
+        registry,
+        Dist("flask", "2.9.0", uploaded="2025-01-01T00:00:00Z"),
+        Dist("flask", "3.0.0", uploaded=fresh(5)),
+        Dist("click", "8.1.0", uploaded="2025-06-01T00:00:00Z"),
+        Dist("click", "8.2.0", uploaded=fresh(24 * 20)),
+    )
+    (workdir / "requirements.txt").write_text("flask==3.0.0\nclick==8.2.0\n")
+    result = depguard("check", "requirements.txt", "--no-imports", "--format", "json")
+    assert "new-release" in result.ids("flask")
+    assert "new-release" not in result.ids("click")  # 20 days old
+    old = depguard("check", "requirements.txt", "--no-imports", "--min-release-age", "0")
+    assert "new-release" not in old.out
+
+
+def test_recent_uploads_come_from_the_project_document() -> None:
+    from depguard.registries.pypi_document import parse_project
+
+    from support.registry_server import FIXTURES
+
+    info = parse_project((FIXTURES / "pypi/json/requests.json").read_bytes(), "requests")
+    assert "2.34.2" in info.recent_uploads
+    assert "2.0.0" not in info.recent_uploads
+    assert info.latest_release is not None
+    assert max(info.recent_uploads.values()) == info.latest_release

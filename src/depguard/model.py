@@ -301,6 +301,10 @@ class PackageInfo:
     versions: tuple[str, ...] = ()
     yanked: dict[str, str] = field(default_factory=dict)
     deprecated: dict[str, str] = field(default_factory=dict)
+    recent_uploads: dict[str, datetime] = field(default_factory=dict)
+    """Python index: versions with a file uploaded in the month before the newest upload ->
+    their newest file's upload time (real upload times: what the cooldown judges locked
+    versions by)."""
     maintainers: tuple[str, ...] | None = None
     maintainers_source: str | None = None
     organization: str | None = None
@@ -343,6 +347,7 @@ class PackageInfo:
             "versions": list(self.versions),
             "yanked": dict(self.yanked),
             "deprecated": dict(self.deprecated),
+            "recent_uploads": {k: _iso(v) for k, v in self.recent_uploads.items()},
             "maintainers": None if self.maintainers is None else list(self.maintainers),
             "maintainers_source": self.maintainers_source,
             "organization": self.organization,
@@ -381,6 +386,11 @@ class PackageInfo:
             versions=tuple(data.get("versions") or ()),
             yanked=dict(data.get("yanked") or {}),
             deprecated=dict(data.get("deprecated") or {}),
+            recent_uploads={
+                str(k): when
+                for k, v in (data.get("recent_uploads") or {}).items()
+                if (when := _parse_iso(v)) is not None
+            },
             maintainers=None if maint is None else tuple(maint),
             maintainers_source=data.get("maintainers_source"),
             organization=data.get("organization"),

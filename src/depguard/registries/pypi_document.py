@@ -15,9 +15,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from depguard.model import Ecosystem, PackageInfo, ReleaseFile, Vulnerability
@@ -52,6 +52,29 @@ class ReleaseFacts:
     first_upload: datetime | None
     last_upload: datetime | None
     yanked: dict[str, str]
+    recent: dict[str, datetime] = field(default_factory=dict)
+    """Versions with a file uploaded within RECENT_WINDOW of the newest upload -> that time."""
+
+
+RECENT_WINDOW = timedelta(days=30)
+"""How far back per-version upload times are kept: enough for any cooldown (``new-release``)."""
+
+
+def _recent(pairs: Iterable[tuple[str, str]], last: str | None) -> dict[str, datetime]:
+    """(version, upload time) pairs -> the newest upload of each version near ``last``. ISO
+    8601 times of one format order as text, so only the few recent ones are parsed."""
+    newest = _timestamp(last) if last else None
+    if newest is None:
+        return {}
+    cutoff = (newest - RECENT_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
+    out: dict[str, datetime] = {}
+    for version, when in pairs:
+        if when[:19] < cutoff:
+            continue
+        moment = _timestamp(when)
+        if moment is not None and (version not in out or moment > out[version]):
+            out[version] = moment
+    return out
 
 
 def parse_project(body: Bytes, requested: str) -> PackageInfo:
@@ -133,7 +156,21 @@ def _scan_releases(body: Bytes, span: tuple[int, int]) -> ReleaseFacts:
     keys.extend(following)
     versions = tuple(_unescape(m.group(1)) for m in keys)
     starts = [m.start() for m in keys]
-    uploads = _UPLOAD_ISO.findall(body, start, stop) or _UPLOAD_PLAIN.findall(body, start, stop)
+    found = list(_UPLOAD_ISO.finditer(body, start, stop)) or list(
+        _UPLOAD_PLAIN.finditer(body, start, stop)
+    )
+    uploads = [m.group(1) for m in found]
+    last = max(uploads) if uploads else None
+    newest = _timestamp(last) if last else None
+    floor = (newest - RECENT_WINDOW).strftime("%Y-%m-%d").encode() if newest is not None else b""
+    recent = _recent(
+        (
+            (versions[index], m.group(1).decode("ascii", "replace"))
+            for m in found
+            if m.group(1) >= floor and (index := bisect.bisect_right(starts, m.start()) - 1) >= 0
+        ),
+        last.decode("ascii", "replace") if last else None,
+    )
     yanked: dict[str, str] = {}
     for match in _YANKED_TRUE.finditer(body, start, stop):
         index = bisect.bisect_right(starts, match.start()) - 1
@@ -151,13 +188,15 @@ def _scan_releases(body: Bytes, span: tuple[int, int]) -> ReleaseFacts:
     return ReleaseFacts(
         versions=versions,
         first_upload=_timestamp(min(uploads)) if uploads else None,
-        last_upload=_timestamp(max(uploads)) if uploads else None,
+        last_upload=_timestamp(last) if last else None,
         yanked=yanked,
+        recent=recent,
     )
 
 
 def _walk_releases(releases: Mapping[str, Any]) -> ReleaseFacts:
     uploads: list[str] = []
+    pairs: list[tuple[str, str]] = []
     yanked: dict[str, str] = {}
     for version, files in releases.items():
         for item in files if isinstance(files, list) else ():
@@ -166,6 +205,7 @@ def _walk_releases(releases: Mapping[str, Any]) -> ReleaseFacts:
             when = item.get("upload_time_iso_8601") or item.get("upload_time")
             if isinstance(when, str):
                 uploads.append(when)
+                pairs.append((str(version), when))
             if item.get("yanked") is True and version not in yanked:
                 reason = item.get("yanked_reason")
                 yanked[str(version)] = reason if isinstance(reason, str) else ""
@@ -174,6 +214,7 @@ def _walk_releases(releases: Mapping[str, Any]) -> ReleaseFacts:
         first_upload=_timestamp(min(uploads)) if uploads else None,
         last_upload=_timestamp(max(uploads)) if uploads else None,
         yanked=yanked,
+        recent=_recent(pairs, max(uploads) if uploads else None),
     )
 
 
@@ -198,6 +239,7 @@ def _build(document: Mapping[str, Any], facts: ReleaseFacts, requested: str) -> 
         latest_version=latest,
         releases=len(facts.versions),
         versions=facts.versions,
+        recent_uploads=dict(facts.recent),
         yanked=facts.yanked,
         maintainers=maintainers,
         maintainers_source=source,

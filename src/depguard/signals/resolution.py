@@ -1,9 +1,11 @@
 """What a resolution or a lock says of the version that would be installed: uploaded within the
-cooldown (``new-release``), or dependencies that cannot be known without building."""
+cooldown (``new-release``: the file a resolution chose, or a locked or pinned version's files
+as the Python index dates them), or dependencies that cannot be known without building."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from depguard import findings as F
 from depguard.model import Evidence, Finding
@@ -20,22 +22,36 @@ def new_release(evidence: Evidence, context: Context) -> Iterator[Finding]:
     hours = context.thresholds.min_release_age
     if hours <= 0:
         return
-    dated = [d for d in evidence.package.dependencies if d.uploaded is not None and d.version]
+    dated = list(_upload_times(evidence))
     if not dated:
         return  # only real upload times count: none known, nothing said
-    newest = max(dated, key=lambda d: d.uploaded or context.now)
-    assert newest.uploaded is not None
-    age = (context.now - newest.uploaded).total_seconds() / 3600.0
+    version, uploaded = max(dated, key=lambda pair: pair[1])
+    age = (context.now - uploaded).total_seconds() / 3600.0
     if age >= hours:
         return
     shown = describe_age(max(age, 0.0) / 24.0)
     yield F.NEW_RELEASE.make(
-        f"{newest.version} was uploaded {shown} ago, inside the {hours}-hour cooldown",
-        version=newest.version,
-        uploaded=newest.uploaded.isoformat().replace("+00:00", "Z"),
+        f"{version} was uploaded {shown} ago, inside the {hours}-hour cooldown",
+        version=version,
+        uploaded=uploaded.isoformat().replace("+00:00", "Z"),
         age_hours=round(age, 1),
         min_release_age_hours=hours,
     )
+
+
+def _upload_times(evidence: Evidence) -> Iterator[tuple[str, datetime]]:
+    """(version, upload time) of each version the references select: a resolution knows the
+    file it chose; a locked or pinned version is looked up in the index's recent uploads."""
+    info = evidence.info
+    recent = info.recent_uploads if info is not None else {}
+    for dep in evidence.package.dependencies:
+        version = dep.pinned_version
+        if not version:
+            continue
+        if dep.uploaded is not None:
+            yield version, dep.uploaded
+        elif version in recent:
+            yield version, recent[version]
 
 
 def dependencies_unknown(evidence: Evidence) -> Iterator[Finding]:
