@@ -243,3 +243,8 @@ def test_imports_only_in_tests_and_docs_are_one_level_lower(depguard, workdir: P
     found = packages(result)
     assert set(found) == {"made-up-test-helper-zzq", "made-up-theme-zzq"}
     assert {p["verdict"] for p in found.values()} == {"warn"}
+    # a test that imports a module only inside a test function: both, so information
+    write(workdir / "tests" / "test_b.py", "def test_x():\n    import made_up_in_test_zzq\n")
+    inner = packages(depguard("check", ".", "--format", "json"))["made-up-in-test-zzq"]
+    assert inner["verdict"] == "allow"
+    assert [f["severity"] for f in inner["findings"] if f["id"] == "not-found"] == ["low"]

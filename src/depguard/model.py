@@ -524,19 +524,25 @@ class Package:
 
     @property
     def only_guarded_imports(self) -> bool:
-        """Referenced only by optional imports: guarded by ``except ImportError``, or found
-        only in tests, documentation and examples. Judged one severity lower."""
+        """Referenced only by optional imports: guarded by ``except ImportError``, reached
+        only conditionally (in a function, under an ``if``), or found only in tests,
+        documentation and examples. Judged one severity lower."""
         return all(
-            d.origin is Origin.IMPORT and (d.guarded or d.secondary) for d in self.dependencies
+            d.origin is Origin.IMPORT and (d.guarded or d.conditional or d.secondary)
+            for d in self.dependencies
         )
 
     @property
     def only_conditional_imports(self) -> bool:
-        """Referenced only by imports the code reaches conditionally (or in tests, docs)."""
+        """Referenced only by imports the code reaches conditionally (or guarded ones)."""
         return all(
-            d.origin is Origin.IMPORT and (d.conditional or d.guarded or d.secondary)
-            for d in self.dependencies
+            d.origin is Origin.IMPORT and (d.conditional or d.guarded) for d in self.dependencies
         )
+
+    @property
+    def only_secondary_imports(self) -> bool:
+        """Referenced only by imports in tests, documentation and examples."""
+        return all(d.origin is Origin.IMPORT and d.secondary for d in self.dependencies)
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,12 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
         hint = f" — did you mean `{clean(suggestions[0], 80)}`?" if suggestions else ""
         if package.dependencies and package.only_conditional_imports:
             # Code that imports it only when available (an accelerator backend, a vendor SDK,
-            # a company's private extension): a warning, never a block. An unconditional
-            # module-level import in shipped code still blocks.
-            # (the policy itself lowers a package only guarded imports reach)
-            lowered = package.only_guarded_imports
+            # a company's private extension): the policy judges it one severity lower, a
+            # warning; in tests or docs as well, information. An unconditional module-level
+            # import in shipped code still blocks.
             yield F.NOT_FOUND.make(
                 f"imported only when available; not on {index}{hint}",
-                severity=None if lowered else Severity.MEDIUM,
+                severity=Severity.MEDIUM if package.only_secondary_imports else None,
                 registry=index,
                 suggestions=suggestions,
                 conditional=True,
