@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def build_tree(target: Path, count: int, max_bytes: int = 200_000) -> int:
-    """Copy ``count`` distinct real Python files (installed packages first, then the standard
-    library) into a tree of packages; a file is reused only if there are not enough."""
+def real_sources(max_bytes: int = 200_000) -> list[Path]:
+    """Distinct real Python files smaller than ``max_bytes``: installed packages first, then
+    the standard library (depguard's own sources left out)."""
     paths = sysconfig.get_paths()
     sources: list[Path] = []
     seen: set[Path] = set()
@@ -46,6 +46,13 @@ def build_tree(target: Path, count: int, max_bytes: int = 200_000) -> int:
             if source.stat().st_size < max_bytes:
                 seen.add(real)
                 sources.append(source)
+    return sources
+
+
+def build_tree(target: Path, count: int, max_bytes: int = 200_000) -> int:
+    """Copy ``count`` distinct real Python files (installed packages first, then the standard
+    library) into a tree of packages; a file is reused only if there are not enough."""
+    sources = real_sources(max_bytes)
     if not sources:
         raise SystemExit("no Python sources found in this environment")
     total = 0

@@ -248,3 +248,84 @@ def test_imports_only_in_tests_and_docs_are_one_level_lower(depguard, workdir: P
     inner = packages(depguard("check", ".", "--format", "json"))["made-up-in-test-zzq"]
     assert inner["verdict"] == "allow"
     assert [f["severity"] for f in inner["findings"] if f["id"] == "not-found"] == ["low"]
+
+
+# -- 1. newer Python syntax than the running Python's parser knows -------------------------------
+NEWER_SYNTAX = """\
+import sys
+type Alias[T] = list[T]
+class Box[T]:
+    def get[U](self, other: U) -> T:
+        import lazy_thing
+        return f"{other["a"]}" + f'{'nested'}'
+try:
+    import ujson as json
+except ImportError, ModuleNotFoundError:
+    import json
+if sys.version_info >= (3, 14):
+    import annotationlib
+else:
+    from typing_extensions import get_annotations
+match sys.argv:
+    case [_, "x"]:
+        import in_case
+import importlib; plugin = importlib.import_module("plugin_x")
+from pkg.sub import (a,
+    b as c)
+"""
+
+
+def test_token_reader_reads_newer_syntax() -> None:
+    from depguard.sources.python_tokens import scan_tokens
+
+    found = {r.module: r for r in scan_tokens(NEWER_SYNTAX)}
+    assert set(found) == {
+        "sys",
+        "lazy_thing",
+        "ujson",
+        "json",
+        "annotationlib",
+        "typing_extensions",
+        "in_case",
+        "importlib",
+        "plugin_x",
+        "pkg.sub",
+    }
+    assert found["ujson"].guarded and found["json"].guarded
+    assert found["lazy_thing"].conditional and not found["lazy_thing"].guarded
+    assert found["annotationlib"].python == "3.14"
+    assert found["typing_extensions"].python is None
+    assert not found["sys"].conditional and not found["plugin_x"].conditional
+    assert found["pkg.sub"].names == ("a", "b") and found["pkg.sub"].line == 19
+
+
+def test_token_reader_agrees_with_ast_on_real_code() -> None:
+    import ast
+    import sysconfig
+
+    from depguard.sources.python_imports import scan_source
+    from depguard.sources.python_tokens import scan_tokens
+
+    def marks(refs) -> list[tuple]:
+        return sorted((r.module, r.line, r.guarded, r.conditional, r.python, r.names) for r in refs)
+
+    checked = 0
+    for path in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:150]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            ast.parse(text)
+        except SyntaxError:
+            continue
+        assert marks(scan_tokens(text)) == marks(scan_source(text)), path
+        checked += 1
+    assert checked > 100
+
+
+def test_newer_syntax_is_no_parse_error(depguard, workdir: Path) -> None:
+    write(workdir / "app.py", NEWER_SYNTAX)
+    result = depguard("check", ".", "--offline", "--format", "json")
+    assert result.json["errors"] == []
+    assert "lazy-thing" in packages(result) and "annotationlib" not in packages(result)
+    write(workdir / "broken.py", 'x = """never closed\n')
+    broken = depguard("check", ".", "--offline", "--format", "json")
+    assert [e["path"] for e in broken.json["errors"]] == ["broken.py"]

@@ -25,7 +25,7 @@ from depguard.errors import ManifestError
 SOURCE_LIMIT = 5 * 1024 * 1024
 """Largest source file read (bytes)."""
 
-_GUARDING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+GUARDING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _IMPORT_FUNCTIONS = frozenset({"import_module", "__import__"})
 _MAGIC = re.compile(r"^\s*[%!?]")
 _TRY_NODES: tuple[type[ast.AST], ...] = tuple(
@@ -79,7 +79,15 @@ def scan_source(text: str, *, cell: int | None = None) -> list[ImportRef]:
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        raise ManifestError(f"syntax error: {exc.msg}", exc.lineno) from None
+        # Newer syntax than the running Python knows, or a broken file: tree-sitter's Python
+        # grammar (current, and independent of the running Python) tells which; the imports
+        # are read from the tokens, which every Python 3 tokenizes alike.
+        from depguard.sources.python_tokens import grammar_error, scan_tokens
+
+        broken_at = grammar_error(text)
+        if broken_at is not None:
+            raise ManifestError(f"syntax error: {exc.msg}", broken_at or exc.lineno) from None
+        return scan_tokens(text, cell=cell)
     except RecursionError:
         raise ManifestError("cannot parse: nested too deeply") from None
     except MemoryError:
@@ -206,7 +214,7 @@ class _Visitor:
                     # except ImportError: import json): optional in the same way.
                     for h in node.handlers:
                         stack.append((h.body, guarded or _catches_import_error(h), True, python))
-                    stack.append((node.orelse, guarded, conditional, python))
+                    stack.append((node.orelse, guarded, True, python))  # when nothing raised
                     stack.append((node.finalbody, guarded, conditional, python))
                 elif isinstance(statement, ast.If):
                     newer, older = _version_guard(statement.test)
@@ -299,14 +307,21 @@ class _Visitor:
         if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
             return None
         module = first.value.strip()
-        if not module or module.startswith(".") or not _is_dotted_name(module):
+        if not module or module.startswith(".") or not is_dotted_name(module):
             return None
         return ImportRef(module, node.lineno, f'{name}("{module}")', guarded, cell=self.cell)
 
 
 def _version_guard(test: ast.expr) -> tuple[str | None, str | None]:
     """For ``sys.version_info >= (3, N)`` (or ``>``, ``<``, ``<=``, either side): the oldest
-    Python of the body and of the ``else`` branch, as "3.N"."""
+    Python of the body and of the ``else`` branch, as "3.N". In ``A and B`` either part
+    guards the body (not the ``else`` branch)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for value in test.values:
+            newer, _ = _version_guard(value)
+            if newer:
+                return newer, None
+        return None, None
     if not isinstance(test, ast.Compare) or len(test.ops) != 1:
         return None, None
     left, op, right = test.left, test.ops[0], test.comparators[0]
@@ -352,9 +367,9 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
         return True
     candidates = kind.elts if isinstance(kind, ast.Tuple) else [kind]
     for candidate in candidates:
-        if isinstance(candidate, ast.Name) and candidate.id in _GUARDING:
+        if isinstance(candidate, ast.Name) and candidate.id in GUARDING:
             return True
-        if isinstance(candidate, ast.Attribute) and candidate.attr in _GUARDING:
+        if isinstance(candidate, ast.Attribute) and candidate.attr in GUARDING:
             return True
     return False
 
@@ -362,5 +377,5 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
-def _is_dotted_name(text: str) -> bool:
+def is_dotted_name(text: str) -> bool:
     return bool(_DOTTED.match(text))

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from depguard.cache import Cache
     from depguard.sources.python_code import FileImports
 
-SCANNER_VERSION = 3
+SCANNER_VERSION = 4
 """Bump when the scanner's answer for the same bytes changes."""
 TTL = 30 * 24 * 3600.0
 
