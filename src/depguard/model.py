@@ -506,7 +506,12 @@ class Package:
 
     @property
     def from_index(self) -> bool:
-        """True when at least one reference would be resolved from the package index."""
+        """True when at least one reference would be resolved from the package index. Imports
+        of a package the project declares only by direct reference (a URL, a VCS link, a
+        path, a workspace member) are that reference's, not the index's."""
+        declared = [d for d in self.dependencies if d.origin is not Origin.IMPORT]
+        if declared and all(d.is_direct for d in declared):
+            return False
         return any(not d.is_direct for d in self.dependencies)
 
     @property

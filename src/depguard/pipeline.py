@@ -101,6 +101,7 @@ def read_sources(options: RunOptions, settings: Settings) -> SourceResult:
 def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = None) -> Report:
     """Run the whole check for the given paths."""
     sources = read_sources(options, settings)
+    sources.dependencies = declared_imports(sources.dependencies, settings)
     notices: list[str] = list(sources.notices)
     if options.diff_ref:
         sources, notice = changed_only(options, settings, sources)
@@ -111,6 +112,18 @@ def check(options: RunOptions, settings: Settings, *, now: dt.datetime | None = 
     return judge_packages(
         group(sources.dependencies), sources, settings, options, now=now, notices=notices
     )
+
+
+def declared_imports(dependencies: list[Dependency], settings: Settings) -> list[Dependency]:
+    """Imports only a guess named, moved to the declared distribution whose wheel provides
+    them (see :mod:`depguard.declared_modules`)."""
+    from depguard.declared_modules import remap
+
+    cache = open_cache(settings)
+    try:
+        return remap(dependencies, settings, cache)
+    finally:
+        cache.close()
 
 
 RESOLUTION_SHARE = 0.6

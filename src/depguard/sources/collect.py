@@ -56,10 +56,10 @@ def collect(
             skipped: list[Skipped] = []
             rules = () if context.include_fixtures else fixture_trees.RULES
             for found in walk(path, wanted, context.excludes, fixtures=rules, skipped=skipped):
-                if not found.kind.reader:
-                    found_code.append(found.path)
-                else:
+                if found.kind.reader:
                     result.extend(found.kind.read(found.path, display_path(found.path), context))
+                if not found.kind.reader or (found.kind.also_code and context.imports):
+                    found_code.append(found.path)
             code_files.extend(found_code)
             trees.append((path, found_code))
             notice = fixture_trees.describe(skipped)

@@ -37,6 +37,8 @@ class Kind:
     """Source code: read only while imports are (``--no-imports`` skips it)."""
     not_files: tuple[str, ...] = ()
     """Names that match ``files`` but are not this kind."""
+    also_code: bool = False
+    """A manifest that is source code as well (``setup.py``): its imports are read too."""
     _exact: frozenset[str] = field(init=False, repr=False, compare=False)
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _not: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
@@ -79,6 +81,8 @@ REQUIREMENTS = Kind(
     "requirements", "requirements", (*_REQ, "requirements/*.txt", "requirements/*.in"), PYPI
 )
 PYPROJECT = Kind("pyproject", "pyproject", ("pyproject.toml",), PYPI)
+SETUP_CFG = Kind("setup.cfg", "setup_files", ("setup.cfg",), PYPI)
+SETUP_PY = Kind("setup.py", "setup_files", ("setup.py",), PYPI, also_code=True)
 PACKAGE_JSON = Kind("package.json", "package_json", ("package.json",), NPM)
 PACKAGE_LOCK = Kind(
     "package-lock", "package_lock", ("package-lock.json", "npm-shrinkwrap.json"), NPM, True
@@ -93,6 +97,8 @@ JAVASCRIPT = Kind(
 KINDS: tuple[Kind, ...] = (
     REQUIREMENTS,
     PYPROJECT,
+    SETUP_CFG,
+    SETUP_PY,
     PACKAGE_JSON,
     PACKAGE_LOCK,
     Kind("poetry.lock", "poetry_lock", ("poetry.lock",), PYPI, lockfile=True),

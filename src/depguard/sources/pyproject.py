@@ -104,7 +104,40 @@ def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -
         reader.pep508_list(
             uv.get("dev-dependencies"), ("tool", "uv"), "dev-dependencies", Origin.GROUP, "dev"
         )
+        sources = _table(uv.get("sources"))
+        if sources:
+            result.dependencies = [_uv_source(d, sources) for d in result.dependencies]
     return result
+
+
+def _uv_source(dependency: Dependency, sources: Mapping[str, Any]) -> Dependency:
+    """A dependency as ``[tool.uv.sources]`` says it is fetched: from git, a URL, a path or a
+    workspace member it is a direct reference (never judged by name against the index); an
+    ``index = ...`` pin leaves it to the index (see :mod:`depguard.sources.indexes`)."""
+    from dataclasses import replace
+
+    if dependency.url is not None:
+        return dependency
+    entry = next(
+        (
+            v
+            for k, v in sources.items()
+            if normalize(Ecosystem.PYPI, str(k)) == dependency.normalized
+        ),
+        None,
+    )
+    for one in entry if isinstance(entry, list) else [entry]:
+        if not isinstance(one, Mapping):
+            continue
+        if isinstance(one.get("git"), str):
+            return replace(dependency, url=f"git+{one['git']}", url_kind=UrlKind.VCS)
+        if isinstance(one.get("url"), str):
+            return replace(dependency, url=one["url"], url_kind=UrlKind.URL)
+        if isinstance(one.get("path"), str):
+            return replace(dependency, url=one["path"], url_kind=UrlKind.PATH)
+        if one.get("workspace") is True:
+            return replace(dependency, url=f"workspace:{dependency.name}", url_kind=UrlKind.PATH)
+    return dependency
 
 
 class _Reader:
@@ -279,11 +312,15 @@ class _Reader:
             files = [files]
         line = self.lines.key_line(("project",), "dynamic")
         if not isinstance(files, list) or not files:
-            self.result.error(
-                self.display,
-                line,
-                "dependencies are dynamic (computed by the build backend); depguard does not run "
-                "build code - list them in a requirements file and check that file",
+            if any((base_dir / name).is_file() for name in ("setup.cfg", "setup.py")):
+                return  # setuptools reads them from there, and so does depguard (setup_files)
+            # Not an error in the file: the dependencies cannot be known without running
+            # build code, which depguard never does. Said, not failed.
+            where = f"{self.display}:{line}" if line else self.display
+            self.result.notices.append(
+                f"{where}: dependencies are dynamic (computed by the build "
+                "backend); depguard does not run build code, so they are not known - list them "
+                "in a requirements file to check them"
             )
             return
         for name in files:
