@@ -446,3 +446,17 @@ def test_dynamic_dependencies_without_setup_files_is_a_notice(depguard, workdir:
     result = depguard("check", ".", "--offline", "--format", "json")
     assert result.json["errors"] == [] and result.code == 0
     assert any("dependencies are dynamic" in n for n in result.json["notices"])
+
+
+def test_documentation_pages_named_like_manifests_are_not_read(depguard, workdir: Path) -> None:
+    # Django's docs/ref/contrib/postgres/constraints.txt is a reStructuredText page
+    write(
+        workdir / "docs" / "ref" / "constraints.txt",
+        "=======================\nDatabase constraints\n=======================\n\n"
+        ".. module:: app.constraints\n",
+    )
+    write(workdir / "docs" / "requirements.txt", "not-on-any-index-docs-zzq\n")
+    result = depguard("check", ".", "--format", "json")
+    assert result.json["errors"] == []
+    assert set(packages(result)) == {"not-on-any-index-docs-zzq"}  # still read: docs' own
+    assert packages(result)["not-on-any-index-docs-zzq"]["verdict"] == "block"

@@ -104,6 +104,14 @@ IMPORT_NAME = _t(
     """The requested name is the import name of a different distribution (`import yaml` is
     provided by PyYAML). Install the distribution named in the suggestion; a registered package
     under the import name may be a placeholder or a squat.""",
+    (
+        TierWeight(
+            MIN,
+            0,
+            "only the code imports it under the other name and the provider is established: "
+            "advice for whoever declares it (information)",
+        ),
+    ),
 )
 NAME_PATTERN = _t(
     "name-pattern",

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from depguard import findings as F
 from depguard import import_names
-from depguard.model import Ecosystem, Evidence, Finding, LookupStatus, Origin
+from depguard.model import Ecosystem, Evidence, Finding, LookupStatus, Origin, Severity, Tier
 from depguard.names import normalize
 from depguard.popularity import snapshot
 from depguard.sanitize import clean
@@ -191,7 +191,12 @@ def check_imported(evidence: Evidence, context: Context) -> Iterator[Finding]:
     """Code imports ``sklearn``; the module comes from scikit-learn, and what the index has
     under the name ``sklearn`` is someone else's project (or a placeholder): installing the
     import name would not give the code what it imports."""
+    from depguard.maturity import is_established
+
     provider = clean(evidence.package.name, 80)
+    # The code uses an established provider; the finding is advice for whoever declares it
+    # (install the provider, not the import name): information, not a warning that gates.
+    advice = is_established(evidence, context.thresholds)
     for alias, lookup in evidence.aliases.items():
         if lookup.status is not LookupStatus.FOUND or lookup.info is None:
             continue
@@ -201,6 +206,8 @@ def check_imported(evidence: Evidence, context: Context) -> Iterator[Finding]:
         yield F.IMPORT_NAME.make(
             f"{shown} on {evidence.package.ecosystem.index_label} is a different project"
             f"{said}: install {provider}, not {shown}",
+            severity=Severity.LOW if advice else None,
+            tier=Tier.MINIMAL if advice else Tier.NORMAL,
             import_name=alias,
             suggestion=evidence.package.name,
             registered=True,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from depguard.sources.fixture_trees import RULES, Skipped, SkipRule, rule_for
+from depguard.sources.fixture_trees import RULES, Skipped, SkipRule, is_prose, rule_for
 from depguard.sources.kinds import Kind, classify
 
 SKIP_DIRS = frozenset(
@@ -108,6 +108,8 @@ def walk(
             kind = classify(path)
             if kind is None or kind not in wanted or _excluded(path, root, patterns):
                 continue
+            if kind.ecosystem is not None and not kind.code and is_prose(base, name):
+                continue  # a documentation page named like a manifest
             if path.is_symlink() and not _inside(path, real_root):
                 continue
             yield Found(path, kind)

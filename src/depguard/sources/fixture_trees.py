@@ -132,6 +132,21 @@ SECONDARY_FILES: tuple[str, ...] = (
 """File names (globs) of test and tooling code, wherever they sit."""
 
 
+DOCUMENTATION_DIRS: tuple[str, ...] = ("docs", "doc")
+"""Documentation trees: their ``.txt`` files are prose (reStructuredText, Markdown)."""
+PROSE_NAMES: tuple[str, ...] = ("constraints*.txt", "constraints*.in")
+"""Manifest-like names that, inside a documentation tree, are a page about the thing
+(Django's ``docs/ref/contrib/postgres/constraints.txt``), not a list of requirements. A
+``requirements*.txt`` there is the documentation build's requirements and is read."""
+
+
+def is_prose(parts: Sequence[str], name: str) -> bool:
+    """True for a file called ``name`` in directory ``parts`` that is documentation text."""
+    if not any(part in DOCUMENTATION_DIRS for part in parts):
+        return False
+    return any(fnmatch.fnmatchcase(name.lower(), glob) for glob in PROSE_NAMES)
+
+
 def is_secondary(path: str) -> bool:
     """True for a file (``/``-separated path) of tests, documentation or examples."""
     parts = path.split("/")
