@@ -460,3 +460,13 @@ def test_documentation_pages_named_like_manifests_are_not_read(depguard, workdir
     assert result.json["errors"] == []
     assert set(packages(result)) == {"not-on-any-index-docs-zzq"}  # still read: docs' own
     assert packages(result)["not-on-any-index-docs-zzq"]["verdict"] == "block"
+
+
+def test_vendored_code_and_other_runtimes_modules(depguard, workdir: Path) -> None:
+    write(workdir / "pkg" / "__init__.py", "")
+    write(workdir / "pkg" / "_vendor" / "lib" / "fetch.py", "import made_up_vendored_zzq\n")
+    write(workdir / "pkg" / "browser.py", "import js\nfrom pyodide_js import loadPackage\n")
+    result = depguard("check", ".", "--format", "json")
+    assert result.code == 0, result.out
+    assert set(packages(result)) == {"made-up-vendored-zzq"}
+    assert packages(result)["made-up-vendored-zzq"]["verdict"] == "warn"

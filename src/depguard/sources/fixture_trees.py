@@ -101,6 +101,12 @@ SECONDARY_DIRS: tuple[str, ...] = (
     "benchmarks",
     "benchmark",
     "bench",
+    # vendored copies of other projects: their imports are theirs (often optional or for
+    # another platform), already judged where those projects are published
+    "_vendor",
+    "_vendored",
+    "vendored",
+    "_extern",
     # JavaScript and TypeScript
     "__tests__",
     "__test__",  # GitHub Actions' layout
@@ -113,7 +119,8 @@ SECONDARY_DIRS: tuple[str, ...] = (
     "demo",
     "demos",
 )
-"""Directory names whose code is not what the project ships: tests, documentation, examples.
+"""Directory names whose code is not the project's own shipped code: tests, documentation,
+examples, vendored copies of other projects.
 Imports found only there are judged one severity lower (a package the test suite needs is a
 development dependency, often declared in a file depguard does not read)."""
 SECONDARY_FILES: tuple[str, ...] = (

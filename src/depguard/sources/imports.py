@@ -33,11 +33,15 @@ from depguard.sources.python_imports import ImportRef
 SOURCE_ROOTS = ("", "src", "lib", "python", "python-src")
 NOT_DISTRIBUTIONS = frozenset(
     {"_typeshed", "test", "tests", "testing", "conftest", "doc", "docs", "examples", "setup"}
+    # modules other Python runtimes provide: Pyodide (js, pyodide_js), Jython (java,
+    # javax, jarray), IronPython (clr), MicroPython (micropython)
+    | {"js", "pyodide_js", "java", "javax", "jarray", "clr", "micropython"}
 )
 """Importable names no distribution provides: ``_typeshed`` exists only in type checkers'
 standard-library stubs (``if TYPE_CHECKING: from _typeshed import ...``); ``tests``,
 ``conftest``, ``docs`` and their kind are a project's own trees (often left out of an sdist),
-which the import-name map ignores in wheels for the same reason."""
+which the import-name map ignores in wheels for the same reason; the runtime modules of other
+Python implementations are part of those runtimes."""
 
 
 @dataclass(frozen=True)
