@@ -84,6 +84,8 @@ def scan_source(text: str, *, cell: int | None = None) -> list[ImportRef]:
         # are read from the tokens, which every Python 3 tokenizes alike.
         from depguard.sources.python_tokens import grammar_error, scan_tokens
 
+        if "too many" in (exc.msg or ""):  # a limit of every CPython (nesting), not new syntax
+            raise ManifestError(f"cannot parse: {exc.msg}", exc.lineno) from None
         broken_at = grammar_error(text)
         if broken_at is not None:
             raise ManifestError(f"syntax error: {exc.msg}", broken_at or exc.lineno) from None
