@@ -383,6 +383,27 @@ def allowlist_check(
     raise typer.Exit(1 if audit.failed else 0)
 
 
+@app.command()
+def mcp() -> None:
+    """Serve depguard to AI coding assistants over the Model Context Protocol (stdio):
+    the tools check_packages, review_package and check_path, for the current directory."""
+    from depguard.mcp_server import serve
+
+    serve(Path.cwd())
+
+
+@app.command()
+def hook() -> None:
+    """Guard an assistant's shell tool: read a Claude Code PreToolUse (or Cursor
+    beforeShellExecution) call on standard input and refuse installs of blocked packages."""
+    from depguard.agent_hook import run
+
+    status, out, err = run(sys.stdin.buffer.read())
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    raise typer.Exit(status)
+
+
 def main() -> None:
     """Console entry point: never a traceback, always an exit code."""
     try:

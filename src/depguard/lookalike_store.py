@@ -27,15 +27,23 @@ FORMAT = 2
 """Bump when the index layout or its rules change without a version change."""
 
 
+_IN_MEMORY: dict[tuple[Ecosystem, Path | None], Index] = {}
+"""Indexes this process already has: a long-lived process (``depguard mcp``) reads each once.
+The bundled snapshot cannot change under a running process, so neither can its index."""
+
+
 def obtain(ecosystem: Ecosystem, directory: Path | None) -> Index:
     """The index for ``ecosystem``: kept in ``directory`` by an earlier run, else built from the
     bundled snapshot and kept there (None: built in memory, nothing kept)."""
+    held = _IN_MEMORY.get((ecosystem, directory))
+    if held is not None:
+        return held
     snap = snapshot(ecosystem)
-    kept = load(snap, directory)
-    if kept is not None:
-        return kept
-    index = lookalike.Index(snap)
-    save(index, directory)
+    index = load(snap, directory)
+    if index is None:
+        index = lookalike.Index(snap)
+        save(index, directory)
+    _IN_MEMORY[ecosystem, directory] = index
     return index
 
 
