@@ -10,6 +10,8 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from support import write
 from support.registry_server import Answer, RegistryServer
 from support.release_files import ranged
@@ -470,3 +472,21 @@ def test_vendored_code_and_other_runtimes_modules(depguard, workdir: Path) -> No
     assert result.code == 0, result.out
     assert set(packages(result)) == {"made-up-vendored-zzq"}
     assert packages(result)["made-up-vendored-zzq"]["verdict"] == "warn"
+
+
+@pytest.mark.live
+def test_live_wheel_modules_of_real_distributions(tmp_path: Path) -> None:
+    from depguard.cache import local_cache
+    from depguard.config import Settings
+    from depguard.registries.wheel_modules import lookup_modules
+
+    cache = local_cache(tmp_path / "cache")
+    found = lookup_modules(
+        ["Twisted", "protobuf", "python-dateutil", "zope.interface"], Settings(), cache
+    )
+    cache.close()
+    assert found["twisted"] is not None and "twisted" in found["twisted"].top_level
+    assert found["protobuf"] is not None and found["protobuf"].provides("google.protobuf.message")
+    assert found["python-dateutil"] is not None and found["python-dateutil"].modules >= {"dateutil"}
+    zope = found["zope-interface"]
+    assert zope is not None and zope.namespaces == {"zope"} and "zope.interface" in zope.modules
