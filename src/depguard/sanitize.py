@@ -50,9 +50,10 @@ def clean(text: object, limit: int | None = DEFAULT_LIMIT, *, multiline: bool = 
         value = re.sub(r" {2,}", " ", value).strip()
     value = _BIDI.sub("", value)
     value = _USERINFO.sub(lambda m: f"{m.group(1) or m.group(2)}***@", value)
-    value = "".join(
-        ch for ch in value if not (unicodedata.category(ch) == "Cf" and ch not in "\u00ad")
-    )
+    if not value.isascii():  # ASCII has no format characters: the common case costs nothing
+        value = "".join(
+            ch for ch in value if not (unicodedata.category(ch) == "Cf" and ch not in "\u00ad")
+        )
     if limit is not None and len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
     return value
