@@ -319,3 +319,45 @@ def test_bad_cache_urls_are_usage_errors(depguard, workdir: Path) -> None:
     assert "pw" not in bad.err.replace("redis", "")
     write(workdir / "depguard.toml", 'cache_url = "memcached://127.0.0.1"\n')
     assert depguard("check").code == 2
+
+
+def test_a_unix_socket_url(
+    depguard, registry, workdir: Path, tmp_path: Path, monkeypatch, redis_factory
+) -> None:
+    socket_path = tmp_path / "redis.sock"
+    redis_factory(password="fleet-s3cret", unixsocket=socket_path)
+    write(workdir / "requirements.txt", "six\n")
+    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "one"))
+    monkeypatch.setenv("DEPGUARD_CACHE_URL", f"unix://:fleet-s3cret@{socket_path}?db=0")
+    first = depguard("check", "-f", "json")
+    assert not first.json["notices"], first.json["notices"]
+    registry.requests.clear()
+    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "two"))
+    second = depguard("check", "-f", "json")
+    assert registry.requests == [] and second.package("six")["verdict"] == "allow"
+
+
+@pytest.mark.parametrize("kind", ["silent", "garbage"])
+def test_a_slow_or_garbled_redis_is_one_notice(
+    depguard, registry, workdir: Path, tmp_path: Path, monkeypatch, kind: str
+) -> None:
+    """A server that accepts and never answers (slow), or one that speaks another protocol
+    (the loopback HTTP registry itself): the run goes on, about a second later at most."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)  # the kernel completes connections; nobody ever reads or answers
+    port = listener.getsockname()[1] if kind == "silent" else registry.port
+    try:
+        write(workdir / "requirements.txt", "six\nno-such-package-at-all\n")
+        monkeypatch.setenv("DEPGUARD_CACHE_URL", f"redis://:pw@127.0.0.1:{port}/0")
+        started = time.monotonic()
+        result = depguard("check", "-f", "json")
+        assert time.monotonic() - started < 5
+    finally:
+        listener.close()
+    assert verdicts(result) == {"six": "allow", "no-such-package-at-all": "block"}
+    notices = [n for n in result.json["notices"] if "shared cache" in n]
+    assert len(notices) == 1 and "bypassed" in notices[0], result.json["notices"]

@@ -29,8 +29,14 @@ def free_port() -> int:
 
 class RedisServer:
     def __init__(
-        self, *, password: str | None = None, maxmemory: str | None = None, port: int = 0
+        self,
+        *,
+        password: str | None = None,
+        maxmemory: str | None = None,
+        port: int = 0,
+        unixsocket: Path | None = None,
     ) -> None:
+        self.unixsocket = unixsocket
         self.password = password
         self.maxmemory = maxmemory
         self.port = port or free_port()
@@ -54,6 +60,8 @@ class RedisServer:
         ]  # fmt: skip
         if self.password:
             args += ["--requirepass", self.password]
+        if self.unixsocket:
+            args += ["--unixsocket", str(self.unixsocket), "--unixsocketperm", "700"]
         if self.maxmemory:
             args += ["--maxmemory", self.maxmemory, "--maxmemory-policy", "noeviction"]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
