@@ -363,6 +363,13 @@ def test_docusaurus_site_modules_are_generated(tmp_path: Path) -> None:
     assert imported == {"react", "@docusaurus/plugin-content-docs"}
 
 
+def test_css_engines_serve_their_stylesheets(tmp_path: Path) -> None:
+    write_json(tmp_path / "package.json", {"name": "app", "devDependencies": {"unocss": "^0.60"}})
+    write(tmp_path / "src" / "main.ts", "import 'uno.css'\nimport 'windi.css'\n")
+    # Windi CSS is not in use here: its stylesheet name is judged like any package
+    assert names(read(tmp_path)) == {"unocss", "windi.css"}
+
+
 def test_framework_namespaces_need_the_framework(tmp_path: Path) -> None:
     write_json(tmp_path / "package.json", {"name": "app", "dependencies": {"left-pad": "1"}})
     write(tmp_path / "index.js", "import a from '@theme/thing';\nimport e from '@vite/env';\n")

@@ -63,6 +63,13 @@ FRAMEWORKS: tuple[Framework, ...] = (
     ),
     Framework("Vite", ("vite",), modules=("@vite/env", "@vite/client")),
     Framework("VitePress", ("vitepress",), prefixes=("@theme",)),
+    # CSS engines whose bundler plugins serve a stylesheet under a module name
+    Framework("UnoCSS", ("unocss", "@unocss/vite", "@unocss/webpack"), modules=("uno.css",)),
+    Framework(
+        "Windi CSS",
+        ("vite-plugin-windicss", "windicss-webpack-plugin"),
+        modules=("windi.css", "windi-base.css", "windi-components.css", "windi-utilities.css"),
+    ),
     Framework(
         "Quasar",
         ("@quasar/app-vite", "@quasar/app-webpack"),
