@@ -62,6 +62,8 @@ NPM_CASES = {
     "rceat": ("react", "two-edits"),  # two swaps in a five-letter name
     "mogobd": ("mongodb", "two-edits"),  # a dropped letter and a swap
     "electorn": ("electron", "transposition"),  # ranked below 5,000
+    "pupeter": ("puppeteer", "omission"),  # two doubled letters written once
+    "eslint-v7": None,  # a combination (name-pattern), not a typo
     "bitcoinjs-lbi": ("bitcoinjs-lib", "transposition"),
     "vuue": ("vue", "repetition"),  # a three-letter name, a letter doubled
     "cross-env-js": ("cross-env", "affix"),

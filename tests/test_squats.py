@@ -227,3 +227,32 @@ def test_module_missing_judges_only_what_it_was_handed() -> None:
     )
     assert found.missing == ("PyYAML",) and found.top_level == ("azure", "yaml")
     assert listing("w.whl", frozenset({"yaml"}), frozenset(), ["yaml"]).missing == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "ecosystem", "popular"),
+    [
+        ("axios-lite", Ecosystem.NPM, "axios"),
+        ("node-mysql-orm", Ecosystem.NPM, "mysql"),
+        ("eslint-v7", Ecosystem.NPM, "eslint"),
+        ("requests-darwin-lite", Ecosystem.PYPI, "requests"),
+        ("alembic-aioredis-db-requirements", Ecosystem.PYPI, "alembic"),
+        ("fast-httpx", Ecosystem.PYPI, "httpx"),
+        ("requestshelper", Ecosystem.PYPI, "requests"),
+    ],
+)
+def test_combinations_name_the_popular_part(name: str, ecosystem: Ecosystem, popular: str) -> None:
+    shaped = finding(report(evidence(name, ecosystem=ecosystem)), "name-pattern")
+    assert (shaped["similar_to"], shaped["kind"]) == (popular, "combination")
+
+
+@pytest.mark.parametrize("name", ["flask-kerberos", "pytest-django-x", "marshmallow-cbor"])
+def test_plugin_family_naming_is_no_combination(name: str) -> None:
+    assert "name-pattern" not in ids(report(evidence(name)))
+
+
+def test_a_young_combination_with_thin_facts_blocks_with_plain_words() -> None:
+    info = replace(recorded("quill-orbit", "alembic-aioredis-db-requirements"), files=None)
+    item = report(evidence("alembic-aioredis-db-requirements", info))
+    assert item.verdict is Verdict.BLOCK
+    assert "with the shape of a hallucinated name" in item.reason

@@ -70,6 +70,9 @@ further down."""
 SHORT_INSERT_TOP = 2500
 """Three-character names near this many of the most popular ones: a letter doubled or inserted
 inside (not appended: ``pipe`` is a word, ``piip`` a slip)."""
+DOUBLES_LENGTH = 6
+"""``pupeter`` for puppeteer: doubled letters written once (or single ones doubled), up to two
+of them, in names of six characters or more among the EDIT_TOP most popular."""
 EDIT_TOP = 5000
 """Below this rank a typo match needs one edit on a name of six characters or more (five for a
 swapped or doubled letter): the popularity ratio guard (the signal's) and the weak-signal count
@@ -238,6 +241,11 @@ def max_edits(length: int, rank: int, top: int = EDIT_TOP) -> int:
     if rank <= TOP_FEW:
         return 2
     return 1
+
+
+def undouble(text: str) -> str:
+    """``text`` with every run of one letter written once: ``puppeteer`` -> ``pupeter``."""
+    return re.sub(r"(.)\1+", r"\1", text)
 
 
 def slips(a: str, b: str) -> bool:
@@ -420,6 +428,7 @@ class Index:
         self.bare: dict[str, list[int]] = {}
         self.short: dict[str, list[int]] = {}  # three-character names near the top
         self.scrambled: dict[str, list[int]] = {}  # sorted letters (and of one-deletion forms)
+        self.undoubled: dict[str, list[int]] = {}  # runs of a letter written once
         self.families: set[str] = set()
         self.scopes: set[str] = set()
         self._build(snap)
@@ -444,6 +453,10 @@ class Index:
                 (rank <= TWO_EDIT_TOP and len(text) >= TWO_EDIT_SHORT)
                 or (rank <= TOP_FEW and len(text) >= MIN_EDIT_LENGTH + 1)
             )
+            if not core and rank <= self.edit_top and len(text) >= DOUBLES_LENGTH:
+                plain = undouble(text)
+                if plain != text or len(text) >= DOUBLES_LENGTH:
+                    self.undoubled.setdefault(plain, []).append(target)
             if not core and rank <= SLIP_TOP and len(text) >= MIN_EDIT_LENGTH + 1:
                 for form in {text, *_deletion_forms(text, two=False)}:
                     self.scrambled.setdefault("".join(sorted(form)), []).append(target)
@@ -509,6 +522,7 @@ class Index:
         "bare",
         "short",
         "scrambled",
+        "undoubled",
     )
     _MULTIMAPS = ("exact", "folded", "near")
 
@@ -630,6 +644,12 @@ class Index:
             self._short_insert(flat, add)
         if not extra and len(flat) >= MIN_EDIT_LENGTH + 1:
             self._slips(flat, add)
+        if not extra and len(flat) >= DOUBLES_LENGTH:
+            for i in self.undoubled.get(undouble(flat), ()):
+                text = self.keys_compact(i)
+                if text != flat and abs(len(text) - len(flat)) <= 2:
+                    how = "omission" if len(flat) < len(text) else "repetition"
+                    add((i,), how, osa_distance(flat, text, 3))
 
     def _slips(self, flat: str, add: _Adder) -> None:
         """Typing slips near the SLIP_TOP most popular names (two swaps, a letter moved two

@@ -290,7 +290,12 @@ def combination(ecosystem: Ecosystem, key: str) -> Combination | None:
     if key in popular or key.startswith("@"):
         return None
     tokens = lookalike.words(key)
-    if tokens and tokens[0] in families(ecosystem) and not any(w in GENERIC for w in tokens[1:]):
+    if (
+        tokens
+        and tokens[0] in families(ecosystem)
+        and tokens[0] not in GENERIC
+        and not any(_kind(ecosystem, w) == "generic" for w in tokens[1:])
+    ):
         return None  # flask-kerberos, django-wechat: a plugin family's own naming
     found: list[tuple[Popular, tuple[str, ...], tuple[str, ...], int]] = []
     for start in range(len(tokens)):
