@@ -53,7 +53,7 @@ def test_ranges_peers_optional_aliases_and_chains(registry: RegistryServer, tmp_
         {
             "1.0.0": {},
             "2.0.0": {
-                "dependencies": {"util": "^1.1.0", "shim": "npm:real-shim@~3.0.0"},
+                "dependencies": {"util": "^1.5.0", "shim": "npm:real-shim@~3.0.0"},
                 "optionalDependencies": {"fsevents-ish": "*"},
                 "peerDependencies": {"react-ish": ">=1", "maybe": "*"},
                 "peerDependenciesMeta": {"maybe": {"optional": True}},
@@ -101,3 +101,17 @@ def test_unsatisfiable_range_and_wrong_document_are_errors(
     )
     assert any("liar" in m and "another package" in m for m in messages)
     assert {p.name for p in resolution.packages} == {"app", "liar"}
+
+
+def test_a_copy_already_in_the_tree_is_reused_as_npm_dedupes(
+    registry: RegistryServer, tmp_path: Path
+) -> None:
+    registry.routes["/npm/app"] = packument(
+        "app", "1.0.0", {"1.0.0": {"dependencies": {"lib": "^1.0.0"}}}
+    )
+    registry.routes["/npm/lib"] = packument("lib", "1.4.0", {"1.2.0": {}, "1.4.0": {}})
+    resolution = resolve(registry, tmp_path, ("lib", "1.2.0"), ("app", "*"))
+    assert {(p.name, p.version) for p in resolution.packages} == {
+        ("lib", "1.2.0"),
+        ("app", "1.0.0"),
+    }

@@ -22,7 +22,12 @@ pytestmark = pytest.mark.live
 
 @pytest.fixture
 def live(depguard, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    for key in ("DEPGUARD_INDEX_URL", "DEPGUARD_PYPISTATS_URL"):
+    for key in (
+        "DEPGUARD_INDEX_URL",
+        "DEPGUARD_PYPISTATS_URL",
+        "DEPGUARD_NPM_REGISTRY",
+        "DEPGUARD_NPM_DOWNLOADS_URL",
+    ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "live-cache"))
     return depguard
@@ -79,3 +84,36 @@ def test_review_agrees_with_pip(live, workdir: Path, tmp_path: Path, requirement
 def test_review_tree_from_the_real_index(live, workdir: Path) -> None:
     result = live("review", "flask")
     assert re.search(r"^installing flask \S+ brings in \d+ packages", result.out, re.M)
+
+
+@pytest.mark.parametrize("spec", ["express@^5", "jest@^29"])
+def test_npm_resolution_agrees_with_npm(live, workdir: Path, tmp_path: Path, spec: str) -> None:
+    """npm's own lock (``npm install --package-lock-only``: nothing installed, no scripts) and
+    depguard's resolution name the same packages at the same versions. No dates involved."""
+    import shutil
+
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed")
+    name, _, wanted = spec.rpartition("@")
+    project = tmp_path / "npm-project"
+    project.mkdir()
+    manifest = {"name": "t", "version": "1.0.0", "dependencies": {name: wanted}}
+    (project / "package.json").write_text(json.dumps(manifest))
+    subprocess.run(
+        [npm, "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        timeout=600,
+        env={**os.environ, "NPM_CONFIG_USERCONFIG": str(tmp_path / "no-npmrc")},
+    )
+    lock = json.loads((project / "package-lock.json").read_text())
+    theirs = {
+        (key.split("node_modules/")[-1], entry["version"])
+        for key, entry in lock["packages"].items()
+        if key
+    }
+    result = live("review", "--ecosystem", "npm", spec, "--format", "json")
+    ours = {(p["name"], v) for p in result.json["packages"] for v in p["versions"]}
+    assert ours == theirs

@@ -11,8 +11,9 @@
   not exist or is quarantined; a denylist entry blocks it. ``--require-allowlist`` blocks
   anything without an entry.
 * ``--fail-open`` turns ``registry-error`` into a warning.
-* A package only something else brings in (``direct`` false) that looks like a typosquat or a
-  placeholder, and is not itself established, is blocked: no maintained package depends on a
+* A package only something else brings in (``direct`` false) that warns as a typosquat or a
+  placeholder (a maintained look-alike only informs), and is not itself established, is
+  blocked: no maintained package depends on a
   look-alike by accident, and nobody who could fix the name chose it.
 * A package referenced only by imports guarded with ``try: ... except ImportError`` is judged
   one severity lower.
@@ -65,7 +66,7 @@ def _transitive(evidence: Evidence, findings: list[Finding], settings: Settings)
             message=f"{f.message} (brought in by {chain})",
             evidence={**f.evidence, "transitive": True},
         )
-        if f.id in TRANSITIVE_BLOCKS and not f.suppressed
+        if f.id in TRANSITIVE_BLOCKS and f.severity is Severity.MEDIUM and not f.suppressed
         else f
         for f in findings
     ]

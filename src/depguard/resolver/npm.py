@@ -1,6 +1,8 @@
 """npm resolution: what ``npm install`` would fetch for the named ranges.
 
-For each (name, range) npm picks one version as npm-pick-manifest does (``dist-tags.latest``
+For each (name, range) npm keeps the version already in the tree when it satisfies the range
+(npm hoists the first copy of a name and dedupes against it); otherwise it picks one as
+npm-pick-manifest does (``dist-tags.latest``
 when it satisfies the range, else the highest satisfying version that is not deprecated;
 :func:`depguard.npm_semver.pick`), then follows that version's ``dependencies``,
 ``optionalDependencies`` and, as npm 7 and later do, its non-optional ``peerDependencies``.
@@ -237,6 +239,9 @@ def resolve_npm(
             queue.append((root.name, root.requirement, None, root.location))
             index.prefetch(root.name)
         picks: dict[tuple[str, str], str] = {}
+        placed: dict[str, str] = {}
+        """The first version of each name in the tree (npm hoists it): a later range it
+        satisfies gets it too, as npm dedupes, instead of a newer copy."""
         while queue:
             name, spec, parent, location = queue.popleft()
             if (name, spec) in picks:
@@ -259,8 +264,12 @@ def resolve_npm(
                 _place(node, parent, paths, locations, location, direct)
                 _link(edges, parent, node, direct)
                 continue
-            deprecated = {v: "deprecated" for v, f in facts.versions.items() if f.deprecated}
-            version = pick(spec, facts.versions, facts.tags, deprecated)
+            hoisted = placed.get(name)
+            if hoisted is not None and _satisfies(hoisted, spec):
+                version: str | None = hoisted  # npm reuses the copy already in the tree
+            else:
+                deprecated = {v: "deprecated" for v, f in facts.versions.items() if f.deprecated}
+                version = pick(spec, facts.versions, facts.tags, deprecated)
             if version is None or version not in facts.versions:
                 message = f"no version of {name} satisfies {clean(spec)[:80]!r}"
                 if parent is not None:
@@ -270,6 +279,7 @@ def resolve_npm(
                 continue
             node = f"{name}@{version}"
             picks[(name, spec)] = node
+            placed.setdefault(name, version)
             _place(node, parent, paths, locations, location, direct)
             _link(edges, parent, node, direct)
             if node in nodes:
@@ -307,6 +317,17 @@ def resolve_npm(
     return Resolution(
         Ecosystem.NPM, tuple(packages), tuple(errors), tuple(notices), "npm", requests
     )
+
+
+def _satisfies(version: str, spec: str) -> bool:
+    from depguard.npm_semver import is_range, satisfies
+
+    spec = spec.strip()
+    if spec in ("", "*"):
+        return True
+    if not is_range(spec):
+        return False  # a tag names its own version
+    return satisfies(version, spec)
 
 
 def _place(
