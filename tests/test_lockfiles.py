@@ -285,6 +285,10 @@ packages:
     resolution: {integrity: sha512-z}
     dev: true
 
+  /deep@1.0.0:
+    resolution: {integrity: sha512-w}
+    dev: true
+
   github.com/o/gitdep/0123456789abcdef0123456789abcdef01234567:
     resolution: {tarball: https://codeload.github.com/o/gitdep/tar.gz/0123456789abcdef0123456789abcdef01234567}
     name: gitdep
@@ -298,7 +302,7 @@ packages:
     assert named["left-pad"].alias == "pad" and named["left-pad"].direct
     assert named["loose"].resolved == "https://evil.example/loose/-/loose-1.0.0.tgz"
     assert named["loose"].via == ("react-dom",) and named["loose"].location.line == 31
-    assert named["ms"].group == "dev"
+    assert named["ms"].group == "dev" and named["deep"].group == "dev"
     assert named["gitdep"].url_kind is UrlKind.URL
 
 
@@ -380,3 +384,41 @@ is-odd@^3:
     number = result.package("is-number")
     assert number["direct"] is False and number["via"] == ["is-odd"]
     assert number["locations"] == [{"path": "yarn.lock", "line": 4}]
+
+
+def test_diff_judges_what_a_change_adds_to_a_lock(depguard: Any, workdir: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(workdir), *args],
+            check=True,
+            capture_output=True,
+            env={
+                "GIT_AUTHOR_NAME": "T",
+                "GIT_AUTHOR_EMAIL": "t@example.invalid",
+                "GIT_COMMITTER_NAME": "T",
+                "GIT_COMMITTER_EMAIL": "t@example.invalid",
+                "HOME": str(workdir.parent),
+                "PATH": "/usr/bin:/bin",
+            },
+        )
+
+    lock = """# yarn lockfile v1
+
+
+is-number@^7.0.0:
+  version "7.0.0"
+
+ms@^2.1.0:
+  version "2.1.2"
+"""
+    git("init", "-q", "-b", "main")
+    write(workdir / "yarn.lock", lock)
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    changed = lock.replace('version "2.1.2"', 'version "2.1.3"')
+    write(workdir / "yarn.lock", changed + '\nleft-pad@^1.3.0:\n  version "1.3.0"\n')
+    result = depguard("check", "--diff", "HEAD", "--format", "json", "--no-imports")
+    assert {p["name"] for p in result.json["packages"]} == {"ms", "left-pad"}
+    assert result.package("ms")["locations"] == [{"path": "yarn.lock", "line": 7}]

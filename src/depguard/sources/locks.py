@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,17 @@ class Locked:
         chains = graph.chains(self.roots, self.needs, lambda key: names.get(key, key))
         for key, dep in self.entries:
             chain = chains.get(key)
-            result.dependencies.append(replace(dep, direct=chain == (), via=chain or ()))
+            result.dependencies.append(_marked(dep, chain == (), chain or ()))
+
+
+def _marked(dep: Dependency, direct: bool, via: tuple[str, ...]) -> Dependency:
+    """``dataclasses.replace(dep, direct=..., via=...)`` without re-running ``__init__`` (a lock
+    of thousands of entries spends most of its own time there otherwise)."""
+    if dep.direct is direct and dep.via == via:
+        return dep
+    made: Dependency = object.__new__(Dependency)
+    made.__dict__.update(dep.__dict__, direct=direct, via=via)
+    return made
 
 
 def toml_array(

@@ -1,12 +1,13 @@
 """``pnpm-lock.yaml``: every package of the lock (lockfile versions 5.x, 6.x and 9.x).
 
-Read with PyYAML's safe loader (the C one when present). ``packages`` holds one entry per
-package (``name@version``; 6.x writes ``/name@version``, 5.x ``/name/version``), with its
-``resolution``: an ``integrity`` alone is the configured registry, a ``tarball`` URL is checked
-like npm's ``resolved`` (a registry tarball) or is a direct reference, ``type: git`` and
-``directory`` are direct references. ``importers`` (6.x and 9.x; the top level in older
-locks) are the project and its workspace packages: their dependencies are the project's own,
-``link:`` ones local. The graph is ``snapshots`` (9.x) or each package's ``dependencies``.
+Read with PyYAML's base loader (safe: strings, lists and mappings only; the C one when
+present). ``packages`` holds one entry per package (``name@version``; 6.x writes
+``/name@version``, 5.x ``/name/version``), with its ``resolution``: an ``integrity`` alone is
+the configured registry, a ``tarball`` URL is checked like npm's ``resolved`` (a registry
+tarball) or is a direct reference, ``type: git`` and ``directory`` are direct references.
+``importers`` (6.x and 9.x; the top level in older locks) are the project and its workspace
+packages: their dependencies are the project's own, ``link:`` ones local. The graph is
+``snapshots`` (9.x) or each package's ``dependencies``.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ def read(path: Path, display: str, context: ReadContext) -> SourceResult:
 
 
 def load_yaml(text: str) -> object:
-    """Parse YAML with the safe loader; a syntax error becomes a ManifestError with its line."""
+    """Parse YAML with PyYAML's base loader (the safe subset with every scalar a string: no
+    object is built, no type guessed; the C one when present); a syntax error becomes a
+    ManifestError with its line."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - the base loader builds no objects
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -140,13 +143,8 @@ class _Reader:
             return
         group = self.groups.get(key)
         if group is None and self.major < 9:
-            group = (
-                "dev"
-                if info.get("dev") is True
-                else "optional"
-                if info.get("optional") is True
-                else None
-            )
+            flags = [g for g in ("dev", "optional") if info.get(g) in (True, "true")]
+            group = flags[0] if flags else None
         dependency = L.npm_entry(
             name,
             version,
