@@ -422,3 +422,58 @@ ms@^2.1.0:
     result = depguard("check", "--diff", "HEAD", "--format", "json", "--no-imports")
     assert {p["name"] for p in result.json["packages"]} == {"ms", "left-pad"}
     assert result.package("ms")["locations"] == [{"path": "yarn.lock", "line": 7}]
+
+
+def test_yarn_resolutions_overrides_still_chain(tmp_path: Path) -> None:
+    # package.json "resolutions" rewrite a dependency's range: the lock keeps the forced one
+    write(
+        tmp_path / "yarn.lock",
+        """__metadata:
+  version: 6
+
+"app@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "app@workspace:."
+  dependencies:
+    a: ^1.0.0
+
+"a@npm:^1.0.0":
+  version: 1.2.0
+  resolution: "a@npm:1.2.0"
+  dependencies:
+    b: ^2.0.0
+
+"b@npm:~2.1.0":
+  version: 2.1.3
+  resolution: "b@npm:2.1.3"
+""",
+    )
+    named = {d.name: d for d in read(tmp_path / "yarn.lock").dependencies}
+    assert named["a"].direct and named["b"].via == ("a",)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("folder", sorted({f for f, *_ in REAL}))
+def test_live_real_locks_every_package_judged_and_none_blocked(
+    depguard: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workdir: Path, folder: str
+) -> None:
+    for key in (
+        "DEPGUARD_INDEX_URL",
+        "DEPGUARD_PYPISTATS_URL",
+        "DEPGUARD_NPM_REGISTRY",
+        "DEPGUARD_NPM_DOWNLOADS_URL",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "live-cache"))
+    shutil.copytree(LOCKS / folder, workdir / folder)
+    result = depguard("check", folder, "--no-imports", "--format", "json")
+    document = result.json
+    assert document["errors"] == []
+    assert document["summary"]["block"] == 0, [
+        (p["name"], p["reason"]) for p in document["packages"] if p["verdict"] == "block"
+    ]
+    locked = [
+        p for p in document["packages"] if any("lock" in loc["path"] for loc in p["locations"])
+    ]
+    assert locked and all(p["locations"][0]["line"] for p in locked)
+    assert any(p["direct"] is False for p in locked)

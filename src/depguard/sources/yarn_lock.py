@@ -59,14 +59,25 @@ def parse_text(text: str, display: str, path: Path) -> SourceResult:
     berry = any(b.descriptors == ("__metadata",) for b in blocks)
     locked = L.Locked(display)
     index: dict[str, str] = {}
+    by_name: dict[str, set[str]] = {}
     for number, block in enumerate(blocks):
         for descriptor in block.descriptors:
             index.setdefault(_key(descriptor), f"#{number}")
+            by_name.setdefault(L.split_npm(descriptor)[0], set()).add(f"#{number}")
+
+    def find(name: str, spec: str) -> str | None:
+        """The entry a dependency resolves to: by its descriptor, else (a ``resolutions``
+        override in package.json rewrote it) the one entry of that name."""
+        found = index.get(_key(f"{name}@{spec}"))
+        if found is None and len(by_name.get(name, ())) == 1:
+            found = next(iter(by_name[name]))
+        return found
+
     roots: set[str] = set()
     for number, block in enumerate(blocks):
         if block.descriptors == ("__metadata",):
             continue
-        needs = {k for name, spec in _edges(block) if (k := index.get(_key(f"{name}@{spec}")))}
+        needs = {k for name, spec in _edges(block) if (k := find(name, spec))}
         made = _berry(block, display, result) if berry else _classic(block, display, result)
         if isinstance(made, str):
             roots |= needs  # a workspace: what it needs is the project's own
@@ -77,7 +88,7 @@ def parse_text(text: str, display: str, path: Path) -> SourceResult:
     else:
         declared = L.npm_manifest_roots(path)
         if declared is not None:
-            locked.root(k for name, spec, _ in declared if (k := index.get(_key(f"{name}@{spec}"))))
+            locked.root(k for name, spec, _ in declared if (k := find(name, spec)))
     locked.finish(result)
     return result
 
