@@ -477,3 +477,94 @@ def test_live_real_locks_every_package_judged_and_none_blocked(
     ]
     assert locked and all(p["locations"][0]["line"] for p in locked)
     assert any(p["direct"] is False for p in locked)
+
+
+def test_old_formats(tmp_path: Path) -> None:
+    write(
+        tmp_path / "poetry" / "poetry.lock",
+        """[[package]]
+name = "six"
+version = "1.16.0"
+category = "dev"
+optional = false
+python-versions = ">=2.7"
+
+[metadata]
+lock-version = "1.1"
+python-versions = "^3.8"
+content-hash = "0"
+
+[metadata.files]
+six = []
+""",
+    )
+    [six] = read(tmp_path / "poetry" / "poetry.lock").dependencies
+    assert (six.name, six.version, six.group, six.location.line) == ("six", "1.16.0", "dev", 2)
+    write(
+        tmp_path / "pnpm" / "pnpm-lock.yaml",
+        """lockfileVersion: 5.4
+
+specifiers:
+  ms: ^2.1.0
+
+dependencies:
+  ms: 2.1.3
+
+packages:
+
+  /ms/2.1.3:
+    resolution: {integrity: sha512-x}
+    dependencies:
+      tiny: 1.0.0_react@18.0.0
+    dev: false
+
+  /tiny/1.0.0_react@18.0.0:
+    resolution: {integrity: sha512-y}
+    dev: false
+""",
+    )
+    named = {d.name: d for d in read(tmp_path / "pnpm" / "pnpm-lock.yaml").dependencies}
+    assert named["ms"].version == "2.1.3" and named["ms"].direct
+    assert named["tiny"].version == "1.0.0" and named["tiny"].via == ("ms",)
+    write(tmp_path / "bun" / "bun.lockb", "\x00binary")
+    result = read(tmp_path / "bun")
+    assert result.errors == [] and any("bun.lockb" in n for n in result.notices)
+
+
+def test_a_lock_named_alone_knows_the_sources_its_pyproject_declares(
+    depguard: Any, workdir: Path
+) -> None:
+    write(
+        workdir / "pyproject.toml",
+        '[tool.poetry]\nname = "app"\nversion = "0"\n\n[tool.poetry.dependencies]\n'
+        'python = "^3.10"\nsix = "*"\nidna = "*"\n\n[[tool.poetry.source]]\nname = "corp"\n'
+        'url = "https://corp.example/simple"\npriority = "supplemental"\n',
+    )
+    write(
+        workdir / "poetry.lock",
+        """[[package]]
+name = "six"
+version = "1.16.0"
+
+[package.source]
+type = "legacy"
+url = "https://corp.example/simple"
+reference = "corp"
+
+[[package]]
+name = "idna"
+version = "3.7"
+
+[package.source]
+type = "legacy"
+url = "https://evil.example/simple"
+reference = "evil"
+
+[metadata]
+lock-version = "2.1"
+""",
+    )
+    result = _judge(depguard, "poetry.lock")
+    assert "unexpected-registry" not in result.ids("six")
+    assert "unexpected-registry" in result.ids("idna")
+    assert result.package("six")["direct"] is True

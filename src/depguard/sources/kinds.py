@@ -109,6 +109,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("pnpm-lock", "pnpm_lock", ("pnpm-lock.yaml",), NPM, lockfile=True),
     Kind("yarn.lock", "yarn_lock", ("yarn.lock",), NPM, lockfile=True),
     Kind("bun.lock", "bun_lock", ("bun.lock",), NPM, lockfile=True),
+    Kind("bun.lockb", "bun_lockb", ("bun.lockb",), NPM, lockfile=True),
     PYTHON,
     NOTEBOOK,
     JAVASCRIPT,

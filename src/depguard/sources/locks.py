@@ -55,6 +55,8 @@ class Locked:
     needs: dict[str, set[str]] = field(default_factory=dict)
     roots: set[str] | None = None
     """Keys the project itself needs; None while unknown."""
+    indexes: tuple[str, ...] = ()
+    """Indexes the project declares beside the lock: every entry may come from them."""
 
     def add(self, key: str, dependency: Dependency, needs: Iterable[str] = ()) -> None:
         self.entries.append((key, dependency))
@@ -70,23 +72,25 @@ class Locked:
 
     def finish(self, result: SourceResult) -> None:
         """Append every entry to ``result`` with ``direct`` and ``via`` filled in."""
-        if self.roots is None:
-            result.dependencies.extend(dep for _, dep in self.entries)
-            return
-        names = {key: dep.name for key, dep in self.entries}
-        chains = graph.chains(self.roots, self.needs, lambda key: names.get(key, key))
+        chains: dict[str, tuple[str, ...]] = {}
+        if self.roots is not None:
+            names = {key: dep.name for key, dep in self.entries}
+            chains = graph.chains(self.roots, self.needs, lambda key: names.get(key, key))
         for key, dep in self.entries:
-            chain = chains.get(key)
-            result.dependencies.append(_marked(dep, chain == (), chain or ()))
+            chain = chains.get(key) if self.roots is not None else ()
+            changes: dict[str, object] = {"direct": chain == (), "via": chain or ()}
+            if self.indexes and dep.resolved:
+                changes["indexes"] = tuple(dict.fromkeys((*dep.indexes, *self.indexes)))
+            result.dependencies.append(_changed(dep, changes))
 
 
-def _marked(dep: Dependency, direct: bool, via: tuple[str, ...]) -> Dependency:
-    """``dataclasses.replace(dep, direct=..., via=...)`` without re-running ``__init__`` (a lock
-    of thousands of entries spends most of its own time there otherwise)."""
-    if dep.direct is direct and dep.via == via:
+def _changed(dep: Dependency, changes: dict[str, object]) -> Dependency:
+    """``dataclasses.replace(dep, **changes)`` without re-running ``__init__`` (a lock of
+    thousands of entries spends most of its own time there otherwise)."""
+    if all(getattr(dep, name) == value for name, value in changes.items()):
         return dep
     made: Dependency = object.__new__(Dependency)
-    made.__dict__.update(dep.__dict__, direct=direct, via=via)
+    made.__dict__.update(dep.__dict__, **changes)
     return made
 
 
@@ -225,24 +229,20 @@ def string(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def python_roots(locked: Locked, lock: Path) -> None:
-    """The direct entries of a lock that does not record them: the ``pyproject.toml``'s."""
-    roots = python_manifest_roots(lock)
-    if roots is not None:
-        locked.root(roots)
-
-
-def python_manifest_roots(lock: Path) -> set[str] | None:
-    """The normalized names the ``pyproject.toml`` beside a lock declares (every table and
-    group depguard reads there), or None when there is none."""
+def python_roots(locked: Locked, lock: Path, *, roots: bool = True) -> None:
+    """What the ``pyproject.toml`` beside a lock adds to it: the indexes it declares (an entry
+    locked from one of them is expected) and, for a lock that does not record them, its direct
+    dependencies (every table and group depguard reads there)."""
     from depguard.sources import pyproject
     from depguard.sources.requirements import IncludePolicy
 
     manifest = lock.with_name("pyproject.toml")
     if not manifest.is_file():
-        return None
+        return
     read = pyproject.parse_file(manifest, str(manifest), IncludePolicy(root=lock.parent))
-    return {dep.normalized for dep in read.dependencies}
+    locked.indexes = tuple(dict.fromkeys(d.index.url for d in read.indexes))
+    if roots:
+        locked.root(dep.normalized for dep in read.dependencies)
 
 
 def npm_entry(

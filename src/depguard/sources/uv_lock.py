@@ -54,6 +54,7 @@ def parse_text(text: str, display: str, path: Path) -> SourceResult:
             continue
         dependency = _entry(name, entry, source, location)
         locked.add(dependency.normalized, dependency, needs)
+    L.python_roots(locked, path, roots=False)  # only the indexes it declares
     locked.finish(result)
     return result
 
