@@ -664,3 +664,15 @@ def test_pip_wrapper_judges_names_on_the_indexes_pip_is_given(
     assert result.code == 0, result.out + result.err
     assert SECRET not in result.out + result.err
     assert calls.read_text().count("acme-billing==1.2") == 1
+
+
+def test_approving_an_internal_name_asks_its_private_index(
+    depguard, workdir: Path, private_pypi: PyPIServer, monkeypatch
+) -> None:
+    _config(workdir)
+    monkeypatch.setenv("DEPGUARD_PRIVATE_INDEX_URL", private_pypi.simple)
+    result = depguard("approve", "acme-auth", "--reason", "our package")
+    assert result.code == 0, result.err
+    assert f"exists on private index ({private_pypi.base}" in result.out
+    refused = depguard("approve", "acme-nothing", "--reason", "typo")
+    assert refused.code != 0 and private_pypi.base in refused.err

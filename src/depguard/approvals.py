@@ -113,7 +113,10 @@ def confirm_exists(
     sources = command_line.parse([name], ecosystem)
     report = judge_dependencies(sources, settings, RunOptions(paths=()))
     item = report.packages[0]
-    index = ecosystem.index_label
+    from depguard.config import indexes_of
+
+    served = indexes_of(settings).serving(ecosystem, item.package.normalized)
+    index = served.label if served is not None and served.private else ecosystem.index_label
     status = item.lookup.status
     info = item.lookup.info
     problem = None
