@@ -202,9 +202,9 @@ def test_plain_lines_read_exactly_as_the_library_reads_them(line: str) -> None:
         assert remaining == line  # left to the library
         return
     ((number, parsed),) = plain
-    mine = requirements._plain_dependency(parsed, "r.txt", number, requirements.Origin.REQUIREMENT)
+    mine = requirements._plain_dependency(parsed, "r.txt", number, requirements.NamedIn.REQUIREMENT)
     theirs = requirements._dependency(
-        library.requirements[0], "r.txt", requirements.Origin.REQUIREMENT
+        library.requirements[0], "r.txt", requirements.NamedIn.REQUIREMENT
     )
     assert theirs is not None and not library.invalid_lines
     assert (mine.name, mine.specifier, mine.extras, mine.marker, mine.location) == (

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from depguard.model import Ecosystem, Origin
+from depguard.model import Ecosystem, NamedIn
 from depguard.signals import Context
 from depguard.signals import import_name as signal
 
@@ -195,8 +195,8 @@ def test_direct_references_are_not_judged_by_name(depguard: Any, workdir: Path) 
 
 def test_only_pypi_names_and_only_manifest_references() -> None:
     context = Context(now=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    npm = evidence("yaml", ecosystem=Ecosystem.NPM, origin=Origin.NPM)
+    npm = evidence("yaml", ecosystem=Ecosystem.NPM, named_in=NamedIn.PACKAGE_JSON)
     assert list(signal.check(npm, context)) == []
-    assert list(signal.check(evidence("yaml", origin=Origin.IMPORT), context)) == []
+    assert list(signal.check(evidence("yaml", named_in=NamedIn.IMPORT), context)) == []
     found = list(signal.check(evidence("yaml"), context))
     assert [f.evidence["suggestion"] for f in found] == ["PyYAML"]

@@ -112,9 +112,9 @@ def test_pnpm_catalogs_resolve_to_their_ranges(tmp_path: Path) -> None:
     write(tmp_path / "packages" / "app" / "index.js", "import pad from 'pad';\n")
     result = read(tmp_path)
     assert result.errors == []
-    [imported] = [d for d in result.dependencies if d.origin.value == "import"]
-    assert (imported.name, imported.alias) == ("left-pad", "pad")  # the catalog's npm: alias
-    deps = {d.name: d for d in result.dependencies if d.alias is None}
+    [imported] = [d for d in result.dependencies if d.named_in.value == "import"]
+    assert (imported.name, imported.imported_as) == ("left-pad", "pad")  # the catalog's npm: alias
+    deps = {d.name: d for d in result.dependencies if not (d.imported_as or d.installed_as)}
     assert deps["left-pad"].specifier == "^1.3.0"
     assert deps["left-pad"].detail == '"left-pad": "catalog:" is "^1.3.0"'
     assert deps["@babel/core"].version == "7.24.0"
@@ -122,7 +122,7 @@ def test_pnpm_catalogs_resolve_to_their_ranges(tmp_path: Path) -> None:
     assert deps["react"].location.line == 6  # where package.json says it
     # an npm: alias inside a catalog is the real package; "pad" is not asked for
     assert "pad" not in deps
-    assert any(d.name == "left-pad" and d.alias == "pad" for d in result.dependencies)
+    assert any(d.name == "left-pad" and d.installed_as == "pad" for d in result.dependencies)
     assert deps["lib"].url_kind is UrlKind.PATH
 
 
@@ -210,7 +210,7 @@ def test_yarn_protocols(tmp_path: Path) -> None:
     assert deps["generated"].url_kind is UrlKind.PATH
     # a patched registry package is still that package, fetched from the registry
     assert deps["lodash"].url is None and deps["lodash"].version == "4.17.21"
-    assert deps["ms"].specifier == "^2.1.0" and deps["ms"].alias is None
+    assert deps["ms"].specifier == "^2.1.0" and deps["ms"].installed_as is None
     assert deps["@std/path"].url_kind is UrlKind.URL
 
 
@@ -323,7 +323,7 @@ def test_vite_webpack_vue_and_babel_aliases_are_local(tmp_path: Path) -> None:
     write(tmp_path / "other" / "index.js", "require('Templates');\n")
     result = read(tmp_path)
     assert result.errors == []
-    imported = {d.name for d in result.dependencies if d.origin.value == "import"}
+    imported = {d.name for d in result.dependencies if d.named_in.value == "import"}
     # vue is declared, so aliasing it to its own build keeps it vue; the comment is no alias
     assert imported == {"vite", "@vitejs/plugin-vue", "vue", "in-a-comment", "Templates"}
     templates = [d for d in result.dependencies if d.name == "Templates"]
@@ -359,7 +359,7 @@ def test_docusaurus_site_modules_are_generated(tmp_path: Path) -> None:
         "import {useDoc} from '@docusaurus/plugin-content-docs/client';\n",
     )
     result = read(tmp_path)
-    imported = {d.name for d in result.dependencies if d.origin.value == "import"}
+    imported = {d.name for d in result.dependencies if d.named_in.value == "import"}
     assert imported == {"react", "@docusaurus/plugin-content-docs"}
 
 
@@ -429,7 +429,7 @@ def test_type_only_imports_are_their_types_package(tmp_path: Path) -> None:
     write(tmp_path / "tests" / "lib" / "types.test.ts", "import * as ESTree from 'estree';\n")
     write(tmp_path / "lib" / "run.js", "const estree = require('estree');\n")
     result = read(tmp_path)
-    by_file = {(d.name, Path(d.location.path).name, d.alias) for d in result.dependencies}
+    by_file = {(d.name, Path(d.location.path).name, d.imported_as) for d in result.dependencies}
     assert ("@types/estree", "index.d.mts", "estree") in by_file
     assert ("@types/estree", "types.test.mts", "estree") in by_file
     assert ("@types/babel__core", "types.test.mts", "@babel/core") in by_file

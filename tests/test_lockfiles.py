@@ -56,10 +56,10 @@ def test_real_locks_every_entry_with_its_line_and_chain(
     assert len(result.dependencies) == count
     text = path.read_text("utf-8").split("\n")
     for dep in result.dependencies:
-        assert dep.origin.value == "lockfile"
+        assert dep.named_in.value == "lockfile"
         assert dep.location.line is not None
         shown = dep.name.split("/")[-1]
-        assert shown in text[dep.location.line - 1].lower() or dep.alias, (dep, dep.location)
+        assert shown in text[dep.location.line - 1].lower() or dep.installed_as, (dep, dep.location)
     [first, *_] = entries(result, transitive)
     assert first.direct is False and first.via == via
     assert any(d.direct for d in result.dependencies)
@@ -212,7 +212,7 @@ def test_a_truncated_lock_is_an_error_for_that_file_and_the_rest_is_read(
     assert [e.path.endswith(name) for e in result.errors] == [True] * len(result.errors)
     assert result.errors and message in result.errors[0].message
     assert result.errors[0].line is not None
-    assert [d.name for d in result.dependencies if d.origin.value == "requirement"] == ["six"]
+    assert [d.name for d in result.dependencies if d.named_in.value == "requirement"] == ["six"]
 
 
 @pytest.mark.parametrize(
@@ -299,7 +299,7 @@ packages:
     result = read(tmp_path / "pnpm-lock.yaml")
     assert result.errors == []
     named = {d.name: d for d in result.dependencies}
-    assert named["left-pad"].alias == "pad" and named["left-pad"].direct
+    assert named["left-pad"].installed_as == "pad" and named["left-pad"].direct
     assert named["loose"].resolved == "https://evil.example/loose/-/loose-1.0.0.tgz"
     assert named["loose"].via == ("react-dom",) and named["loose"].location.line == 31
     assert named["ms"].group == "dev" and named["deep"].group == "dev"

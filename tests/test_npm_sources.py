@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from depguard.model import Dependency, Origin, UrlKind
+from depguard.model import Dependency, NamedIn, UrlKind
 from depguard.sources import SourceResult
 from depguard.sources.collect import ReadContext, collect
 from depguard.sources.js_imports import package_of, scan
@@ -79,7 +79,7 @@ def test_every_spec_form(tmp_path: Path) -> None:
     deps = result.dependencies
     lp = [d for d in deps if d.name == "left-pad"]
     # the range, the npm: alias, the bundled entry and the $left-pad override: all left-pad
-    assert {(d.specifier, d.alias, d.group) for d in lp} >= {
+    assert {(d.specifier, d.installed_as, d.group) for d in lp} >= {
         ("^1.3.0", None, None),
         ("^1", "pad", None),
         ("^1.3.0", None, "bundled"),
@@ -89,7 +89,7 @@ def test_every_spec_form(tmp_path: Path) -> None:
     assert named["exact"].version == "1.2.3" and named["exact"].pinned_version == "1.2.3"
     assert named["tagged"].specifier == "next" and named["tagged"].version is None
     alias = named["@other/real"]
-    assert (alias.alias, alias.specifier, alias.normalized) == (
+    assert (alias.installed_as, alias.specifier, alias.normalized) == (
         "@scope/aliased",
         "~2.0.0",
         "@other/real",
@@ -111,7 +111,7 @@ def test_every_spec_form(tmp_path: Path) -> None:
     assert named["glob"].specifier == "7.2.3"
     assert named["inflight"].specifier == "^1.3.0"  # "$left-pad" is the root's spec
     assert named["inflight"].location.line == 33
-    assert all(d.origin is Origin.NPM for d in deps)
+    assert all(d.named_in is NamedIn.PACKAGE_JSON for d in deps)
 
 
 def test_bad_entries_are_errors_with_lines_and_the_rest_is_read(tmp_path: Path) -> None:
@@ -218,9 +218,9 @@ def test_lockfile_v3_every_package(tmp_path: Path) -> None:
     result = read(tmp_path, "package-lock.json")
     assert result.errors == []
     deps = result.dependencies
-    assert all(d.origin is Origin.LOCKFILE for d in deps)
+    assert all(d.named_in is NamedIn.LOCKFILE for d in deps)
     lp = [d for d in deps if d.name == "left-pad"]
-    assert {(d.version, d.alias) for d in lp} == {("1.3.0", None), ("1.2.0", "pad")}
+    assert {(d.version, d.installed_as) for d in lp} == {("1.3.0", None), ("1.2.0", "pad")}
     named = by_name(result)
     assert named["@types/node"].group == "dev" and named["@types/node"].version == "20.1.0"
     assert named["ms"].resolved == "https://evil.example/ms/-/ms-2.0.0.tgz"
@@ -252,7 +252,7 @@ def test_lockfile_v1_nested(tmp_path: Path) -> None:
     assert result.errors == []
     named = by_name(result)
     assert named["b"].version == "2.0.0" and named["b"].group == "dev"
-    assert named["left-pad"].alias == "pad" and named["left-pad"].version == "1.3.0"
+    assert named["left-pad"].installed_as == "pad" and named["left-pad"].version == "1.3.0"
     assert named["g"].url_kind is UrlKind.VCS
     assert named["f"].url_kind is UrlKind.PATH
     assert named["b"].location.line == 8
@@ -352,8 +352,8 @@ def test_imports_become_dependencies_with_local_things_left_out(tmp_path: Path) 
         "import z from 'zod';\n",
     )
     result = read(tmp_path)
-    imports = [d for d in result.dependencies if d.origin is Origin.IMPORT]
-    assert [(d.name, d.alias, d.location.line) for d in imports] == [
+    imports = [d for d in result.dependencies if d.named_in is NamedIn.IMPORT]
+    assert [(d.name, d.imported_as, d.location.line) for d in imports] == [
         ("react", None, 1),
         ("lodash", "dash/fp", 2),  # the npm: alias "dash" installs lodash
         ("zod", None, 7),
@@ -377,7 +377,7 @@ def test_mixed_repository_reads_both_ecosystems(tmp_path: Path) -> None:
     write(tmp_path / "web/package-lock.json", json.dumps(LOCK_V3))
     write(tmp_path / "web/index.js", "require('left-pad')\n")
     result = read(tmp_path)
-    kinds = {(d.ecosystem.value, d.origin.value) for d in result.dependencies}
+    kinds = {(d.ecosystem.value, d.named_in.value) for d in result.dependencies}
     assert {("pypi", "requirement"), ("pypi", "project"), ("npm", "package.json"),
             ("npm", "lockfile"), ("npm", "import")} <= kinds  # fmt: skip
 

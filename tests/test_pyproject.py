@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from depguard.model import Origin, UrlKind
+from depguard.model import NamedIn, UrlKind
 from depguard.sources.pyproject import parse_file
 from depguard.sources.requirements import IncludePolicy
 
@@ -54,28 +54,28 @@ def parse(tmp_path: Path, text: str):
 def test_every_section_with_lines(tmp_path: Path) -> None:
     result = parse(tmp_path, PYPROJECT)
     assert not result.errors
-    found = {(d.normalized, d.origin, d.group): d.location.line for d in result.dependencies}
-    assert found[("hatchling", Origin.BUILD, None)] == 2
-    assert found[("hatch-vcs", Origin.BUILD, None)] == 2
-    assert found[("requests", Origin.PROJECT, None)] == 8
-    assert found[("pyyaml", Origin.PROJECT, None)] == 9
-    assert found[("attrs", Origin.PROJECT, None)] == 10
-    assert found[("sphinx", Origin.OPTIONAL, "docs")] == 15
-    assert found[("pytest", Origin.OPTIONAL, "test")] == 17
-    assert found[("requests", Origin.OPTIONAL, "test")] == 18
-    assert found[("ruff", Origin.GROUP, "lint")] == 22
-    assert found[("mypy", Origin.GROUP, "dev")] == 23
-    assert found[("httpx", Origin.POETRY, None)] == 27
-    assert found[("rich", Origin.POETRY, None)] == 28
-    assert found[("mkdocs", Origin.POETRY, "docs")] == 32
-    assert ("python", Origin.POETRY, None) not in found
+    found = {(d.normalized, d.named_in, d.group): d.location.line for d in result.dependencies}
+    assert found[("hatchling", NamedIn.BUILD, None)] == 2
+    assert found[("hatch-vcs", NamedIn.BUILD, None)] == 2
+    assert found[("requests", NamedIn.PROJECT, None)] == 8
+    assert found[("pyyaml", NamedIn.PROJECT, None)] == 9
+    assert found[("attrs", NamedIn.PROJECT, None)] == 10
+    assert found[("sphinx", NamedIn.OPTIONAL, "docs")] == 15
+    assert found[("pytest", NamedIn.OPTIONAL, "test")] == 17
+    assert found[("requests", NamedIn.OPTIONAL, "test")] == 18
+    assert found[("ruff", NamedIn.GROUP, "lint")] == 22
+    assert found[("mypy", NamedIn.GROUP, "dev")] == 23
+    assert found[("httpx", NamedIn.POETRY, None)] == 27
+    assert found[("rich", NamedIn.POETRY, None)] == 28
+    assert found[("mkdocs", NamedIn.POETRY, "docs")] == 32
+    assert ("python", NamedIn.POETRY, None) not in found
 
 
 def test_poetry_details(tmp_path: Path) -> None:
     deps = {
         d.normalized: d
         for d in parse(tmp_path, PYPROJECT).dependencies
-        if d.origin is Origin.POETRY
+        if d.named_in is NamedIn.POETRY
     }
     assert deps["httpx"].pinned_version == "0.27.0"
     assert deps["rich"].extras == ("jupyter",) and deps["rich"].specifier == "^13"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from depguard.model import Origin, UrlKind
+from depguard.model import NamedIn, UrlKind
 from depguard.sources.requirements import IncludePolicy, parse_file, parse_text
 
 from support import write
@@ -86,7 +86,7 @@ def test_includes_are_followed_relative_to_the_including_file(tmp_path: Path) ->
     assert set(deps) == {"six", "idna", "flask"}
     assert deps["six"].location.path.endswith("requirements/base.txt")
     assert deps["six"].location.line == 1
-    assert deps["idna"].origin is Origin.CONSTRAINT
+    assert deps["idna"].named_in is NamedIn.CONSTRAINT
     assert not result.errors
 
 

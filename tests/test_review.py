@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from depguard.model import Ecosystem, Origin, UrlKind
+from depguard.model import Ecosystem, NamedIn, UrlKind
 from depguard.sources import command_line
 from test_formats import FORBIDDEN, validate_sarif
 
@@ -132,7 +132,7 @@ def test_pypi_arguments() -> None:
         ("requests", "==2.31.0", "2.31.0"),
         ("flask", ">=3", None),
     ]
-    assert deps[0].extras == ("socks",) and deps[0].origin is Origin.COMMAND_LINE
+    assert deps[0].extras == ("socks",) and deps[0].named_in is NamedIn.COMMAND_LINE
     assert deps[2].url == "https://e.example/p.whl" and deps[2].url_kind is UrlKind.URL
 
 
@@ -166,7 +166,7 @@ def test_npm_arguments() -> None:
         ("react", "", None),
         ("lodash", "4.17.21", "4.17.21"),
     ]
-    assert deps[3].alias == "alias"
+    assert deps[3].installed_as == "alias"
     assert deps[4].url_kind is UrlKind.VCS
     assert parsed.errors == []
     assert command_line.parse(["Bad Name"], Ecosystem.NPM).errors

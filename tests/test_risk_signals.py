@@ -12,7 +12,7 @@ from depguard.model import (
     Downloads,
     Ecosystem,
     LookupStatus,
-    Origin,
+    NamedIn,
     PackageInfo,
     Severity,
     Verdict,
@@ -136,7 +136,7 @@ def test_stdlib_names(name: str, ecosystem: Ecosystem, flagged: bool) -> None:
 
 
 def test_stdlib_name_only_for_manifest_references() -> None:
-    assert "stdlib-name" not in ids(report(evidence("crypt", origin=Origin.IMPORT)))
+    assert "stdlib-name" not in ids(report(evidence("crypt", named_in=NamedIn.IMPORT)))
     missing = report(evidence("urllib", status=LookupStatus.NOT_FOUND))
     assert ids(missing)[:2] == ["not-found", "stdlib-name"]
     assert "remove it from the manifest" in finding(missing, "stdlib-name")["message"]

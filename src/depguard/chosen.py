@@ -7,7 +7,7 @@ version, else the version npm would pick for the range or tag (see
 
 from __future__ import annotations
 
-from depguard.model import Ecosystem, Origin, Package, PackageInfo
+from depguard.model import Ecosystem, NamedIn, Package, PackageInfo
 
 
 def chosen_versions(package: Package, info: PackageInfo | None) -> tuple[str, ...]:
@@ -18,7 +18,7 @@ def chosen_versions(package: Package, info: PackageInfo | None) -> tuple[str, ..
 
     chosen: list[str] = []
     for dep in package.dependencies:
-        if dep.is_direct or dep.origin is Origin.IMPORT:
+        if dep.is_direct or dep.named_in is NamedIn.IMPORT:
             continue
         version = dep.pinned_version
         if version is None and info is not None:

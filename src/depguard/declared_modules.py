@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from depguard.model import Dependency, Ecosystem, Origin
+from depguard.model import Dependency, Ecosystem, NamedIn
 
 if TYPE_CHECKING:
     from depguard.cache import Cache
@@ -45,16 +45,16 @@ def remap(
 
     declared: dict[str, str] = {}
     for dep in dependencies:
-        if dep.ecosystem is Ecosystem.PYPI and dep.origin is not Origin.IMPORT:
+        if dep.ecosystem is Ecosystem.PYPI and dep.named_in is not NamedIn.IMPORT:
             declared.setdefault(dep.normalized, dep.name)
     guessed = [
         d
         for d in dependencies
-        if d.origin is Origin.IMPORT and d.group == "guess" and d.normalized not in declared
+        if d.named_in is NamedIn.IMPORT and d.group == "guess" and d.normalized not in declared
     ]
     if not guessed or not declared:
         return list(dependencies)
-    explained = {d.normalized for d in dependencies if d.origin is Origin.IMPORT}
+    explained = {d.normalized for d in dependencies if d.named_in is NamedIn.IMPORT}
     unexplained = [n for n in declared if n not in explained]
     provides: dict[str, set[str]] = {}
     to_fetch: list[str] = []
@@ -88,7 +88,7 @@ def _moved(dep: Dependency, provides: dict[str, set[str]], declared: dict[str, s
         dep,
         name=declared[owner],
         normalized=owner,
-        alias=module.split(".", 1)[0],
+        imported_as=module.split(".", 1)[0],
         group="declared",
     )
 

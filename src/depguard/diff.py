@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from depguard.errors import UsageError
-from depguard.model import Dependency, InputError, Origin
+from depguard.model import Dependency, InputError, NamedIn
 from depguard.sources import SourceResult
 from depguard.sources.discover import MAX_FILES, SKIP_DIRS
 from depguard.sources.kinds import classify
@@ -86,11 +86,11 @@ def changed_since(
         existing = [str(p) for p in mapped if p.exists()]
         before = read(existing, root) if existing else SourceResult()
         old_errors = {_error_key(e, root) for e in before.errors}
-    old_refs = {_key(d) for d in before.dependencies if d.origin is not Origin.IMPORT}
+    old_refs = {_key(d) for d in before.dependencies if d.named_in is not NamedIn.IMPORT}
     old_packages = {(d.ecosystem.value, d.normalized) for d in before.dependencies}
 
     def is_new(dep: Dependency) -> bool:
-        if dep.origin is Origin.IMPORT:
+        if dep.named_in is NamedIn.IMPORT:
             return (dep.ecosystem.value, dep.normalized) not in old_packages
         return _key(dep) not in old_refs
 

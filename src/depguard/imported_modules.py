@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from depguard.model import Ecosystem, LookupStatus, Origin, Package, WheelListing
+from depguard.model import Ecosystem, LookupStatus, NamedIn, Package, WheelListing
 from depguard.names import normalize
 from depguard.popularity import snapshot
 
@@ -23,9 +23,9 @@ def imported(package: Package) -> tuple[str, ...]:
     top-level name), in order of first mention."""
     found: dict[str, None] = {}
     for dep in package.dependencies:
-        if dep.origin is not Origin.IMPORT:
+        if dep.named_in is not NamedIn.IMPORT:
             continue
-        module = dep.alias
+        module = dep.imported_as
         if module is None and dep.detail:
             match = _STATEMENT.match(dep.detail)
             if match:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depguard.errors import UsageError
-from depguard.model import Ecosystem, Origin
+from depguard.model import Ecosystem, NamedIn
 from depguard.sources import SourceResult, display_path
 from depguard.sources import command_line as cl
 
@@ -359,13 +359,13 @@ def _local_project(argument: str) -> SourceResult:
     parsed = pyproject.parse_file(
         manifest, display_path(manifest), IncludePolicy(root=None, allow_outside=True)
     )
-    wanted = {Origin.PROJECT, Origin.BUILD, Origin.POETRY}
+    wanted = {NamedIn.PROJECT, NamedIn.BUILD, NamedIn.POETRY}
     kept = SourceResult(errors=parsed.errors, files=parsed.files)
     kept.dependencies = [
         d
         for d in parsed.dependencies
-        if (d.origin in wanted and d.group is None)
-        or (d.origin is Origin.OPTIONAL and (d.group or "").lower() in extras)
+        if (d.named_in in wanted and d.group is None)
+        or (d.named_in is NamedIn.OPTIONAL and (d.group or "").lower() in extras)
     ]
     return kept
 
@@ -390,7 +390,7 @@ def _pip_group(value: str) -> SourceResult:
     result.dependencies = [
         d
         for d in parsed.dependencies
-        if d.origin is Origin.GROUP and normalize(Ecosystem.PYPI, d.group or "") == wanted
+        if d.named_in is NamedIn.GROUP and normalize(Ecosystem.PYPI, d.group or "") == wanted
     ]
     if not result.dependencies and not parsed.errors:
         result.error(display_path(path), None, f"--group {group}: no such dependency group")

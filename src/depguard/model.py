@@ -110,8 +110,9 @@ class Location:
         return out
 
 
-class Origin(str, Enum):
-    """Where in a manifest (or code) a dependency was named."""
+class NamedIn(str, Enum):
+    """Where a dependency was named: a requirements line, a table of a manifest, a lockfile, a
+    code import, the command line, or a resolution."""
 
     REQUIREMENT = "requirement"
     CONSTRAINT = "constraint"
@@ -120,7 +121,7 @@ class Origin(str, Enum):
     GROUP = "group"
     BUILD = "build-system"
     POETRY = "poetry"
-    NPM = "package.json"
+    PACKAGE_JSON = "package.json"
     LOCKFILE = "lockfile"
     IMPORT = "import"
     COMMAND_LINE = "command-line"
@@ -144,8 +145,9 @@ class Dependency:
     """One reference to a package, exactly where it was made.
 
     ``name`` is the package as it would be installed (for a code import: the distribution that
-    provides the module); ``alias`` is what the text actually named when that differs (the
-    import name, ``import yaml`` -> alias ``yaml``, name ``PyYAML``; an npm ``npm:`` alias);
+    provides the module); ``imported_as`` is the module or specifier a code import named when that
+    differs (``import yaml`` -> imported_as ``yaml``, name ``PyYAML``); ``installed_as`` is the
+    name an npm ``npm:`` alias installs the package under (``"pad": "npm:left-pad@1"``);
     ``detail`` is a short quote of the reference (``import yaml``, ``require('x')``).
     ``guarded`` marks an import inside ``try: ... except ImportError``.
     """
@@ -154,7 +156,7 @@ class Dependency:
     name: str
     location: Location
     normalized: str
-    origin: Origin = Origin.REQUIREMENT
+    named_in: NamedIn = NamedIn.REQUIREMENT
     specifier: str = ""
     extras: tuple[str, ...] = ()
     marker: str | None = None
@@ -163,7 +165,8 @@ class Dependency:
     editable: bool = False
     group: str | None = None
     guarded: bool = False
-    alias: str | None = None
+    imported_as: str | None = None
+    installed_as: str | None = None
     version: str | None = None
     detail: str | None = None
     resolved: str | None = None
@@ -509,7 +512,7 @@ class Package:
         """True when at least one reference would be resolved from the package index. Imports
         of a package the project declares only by direct reference (a URL, a VCS link, a
         path, a workspace member) are that reference's, not the index's."""
-        declared = [d for d in self.dependencies if d.origin is not Origin.IMPORT]
+        declared = [d for d in self.dependencies if d.named_in is not NamedIn.IMPORT]
         if declared and all(d.is_direct for d in declared):
             return False
         return any(not d.is_direct for d in self.dependencies)
@@ -533,7 +536,7 @@ class Package:
         only conditionally (in a function, under an ``if``), or found only in tests,
         documentation and examples. Judged one severity lower."""
         return all(
-            d.origin is Origin.IMPORT and (d.guarded or d.conditional or d.secondary)
+            d.named_in is NamedIn.IMPORT and (d.guarded or d.conditional or d.secondary)
             for d in self.dependencies
         )
 
@@ -541,13 +544,13 @@ class Package:
     def only_conditional_imports(self) -> bool:
         """Referenced only by imports the code reaches conditionally (or guarded ones)."""
         return all(
-            d.origin is Origin.IMPORT and (d.conditional or d.guarded) for d in self.dependencies
+            d.named_in is NamedIn.IMPORT and (d.conditional or d.guarded) for d in self.dependencies
         )
 
     @property
     def only_secondary_imports(self) -> bool:
         """Referenced only by imports in tests, documentation and examples."""
-        return all(d.origin is Origin.IMPORT and d.secondary for d in self.dependencies)
+        return all(d.named_in is NamedIn.IMPORT and d.secondary for d in self.dependencies)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from depguard.model import (
     Evidence,
     Lookup,
     LookupStatus,
-    Origin,
+    NamedIn,
     Package,
     Report,
     WheelListing,
@@ -385,9 +385,11 @@ def _import_aliases(package: Package) -> list[str]:
     """Other names a package is only imported under (normalized), when nothing declares it."""
     if package.ecosystem is not Ecosystem.PYPI or not package.dependencies:
         return []
-    if any(d.origin is not Origin.IMPORT for d in package.dependencies):
+    if any(d.named_in is not NamedIn.IMPORT for d in package.dependencies):
         return []
-    names = {normalize(Ecosystem.PYPI, d.alias) for d in package.dependencies if d.alias}
+    names = {
+        normalize(Ecosystem.PYPI, d.imported_as) for d in package.dependencies if d.imported_as
+    }
     return sorted(n for n in names if n != package.normalized and is_valid(Ecosystem.PYPI, n))
 
 
@@ -406,7 +408,7 @@ def alias_packages(packages: Sequence[Package]) -> list[Package]:
                 name=name,
                 normalized=name,
                 location=package.dependencies[0].location,
-                origin=Origin.IMPORT,
+                named_in=NamedIn.IMPORT,
             )
             shadows[name] = Package(Ecosystem.PYPI, name, name, (reference,))
     return list(shadows.values())

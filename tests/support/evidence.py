@@ -15,7 +15,7 @@ from depguard.model import (
     Location,
     Lookup,
     LookupStatus,
-    Origin,
+    NamedIn,
     Package,
     PackageInfo,
     PackageReport,
@@ -42,10 +42,10 @@ def evidence(
     status: LookupStatus | None = None,
     ecosystem: Ecosystem = Ecosystem.PYPI,
     downloads: Downloads | None = None,
-    origin: Origin = Origin.REQUIREMENT,
+    named_in: NamedIn = NamedIn.REQUIREMENT,
 ) -> Evidence:
     key = normalize(ecosystem, name)
-    dep = Dependency(ecosystem, name, Location("requirements.txt", 1), key, origin=origin)
+    dep = Dependency(ecosystem, name, Location("requirements.txt", 1), key, named_in=named_in)
     if status is None:
         status = LookupStatus.FOUND if info is not None else LookupStatus.OFFLINE
     return Evidence(

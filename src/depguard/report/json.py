@@ -111,11 +111,7 @@ def _package(p: PackageReport) -> dict[str, Any]:
         "specifier": ", ".join(package.specifiers),
         "versions": list(package.pinned_versions),
         "aliases": sorted(
-            {
-                clean(d.alias, 214)
-                for d in package.dependencies
-                if d.alias and d.origin.value != "import"
-            }
+            {clean(d.installed_as, 214) for d in package.dependencies if d.installed_as}
         ),
         "locations": [loc.to_json() for loc in package.locations],
         "direct": package.direct,

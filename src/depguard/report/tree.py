@@ -25,7 +25,7 @@ def chain(item: PackageReport) -> str:
 
 def resolved_version(item: PackageReport) -> str | None:
     versions = [
-        d.version for d in item.package.dependencies if d.origin.value == "resolved" and d.version
+        d.version for d in item.package.dependencies if d.named_in.value == "resolved" and d.version
     ]
     return versions[0] if versions else None
 

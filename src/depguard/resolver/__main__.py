@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     separator = "@" if args.npm else "=="
     seen = set()
     for dep in expanded.dependencies:
-        if dep.origin.value != "resolved":
+        if dep.named_in.value != "resolved":
             continue
         key = (dep.normalized, dep.version)
         if key in seen:

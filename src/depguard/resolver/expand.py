@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from depguard.config import Settings
-from depguard.model import Dependency, Ecosystem, Location, Origin
+from depguard.model import Dependency, Ecosystem, Location, NamedIn
 from depguard.resolver import Resolution, Resolved, Root
 from depguard.sources import SourceResult
 
@@ -25,17 +25,17 @@ if TYPE_CHECKING:
 
 PYTHON_ORIGINS = frozenset(
     {
-        Origin.REQUIREMENT,
-        Origin.CONSTRAINT,
-        Origin.PROJECT,
-        Origin.OPTIONAL,
-        Origin.GROUP,
-        Origin.POETRY,
-        Origin.COMMAND_LINE,
+        NamedIn.REQUIREMENT,
+        NamedIn.CONSTRAINT,
+        NamedIn.PROJECT,
+        NamedIn.OPTIONAL,
+        NamedIn.GROUP,
+        NamedIn.POETRY,
+        NamedIn.COMMAND_LINE,
     }
 )
 """Declarations a Python install reads (imports, lockfiles and build requirements are not)."""
-NPM_ORIGINS = frozenset({Origin.NPM, Origin.COMMAND_LINE})
+NPM_ORIGINS = frozenset({NamedIn.PACKAGE_JSON, NamedIn.COMMAND_LINE})
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Expanded:
 def python_roots(dependencies: Sequence[Dependency]) -> list[Root]:
     roots = []
     for dep in dependencies:
-        if dep.ecosystem is not Ecosystem.PYPI or dep.origin not in PYTHON_ORIGINS:
+        if dep.ecosystem is not Ecosystem.PYPI or dep.named_in not in PYTHON_ORIGINS:
             continue
         if dep.url is not None or not dep.direct:
             continue  # a direct reference is not resolved from the index
@@ -59,7 +59,7 @@ def python_roots(dependencies: Sequence[Dependency]) -> list[Root]:
                 f"{dep.name}{extras}{dep.specifier}{marker}",
                 dep.normalized,
                 dep.location,
-                constraint=dep.origin is Origin.CONSTRAINT,
+                constraint=dep.named_in is NamedIn.CONSTRAINT,
                 group=dep.location.path,
             )
         )
@@ -69,7 +69,7 @@ def python_roots(dependencies: Sequence[Dependency]) -> list[Root]:
 def npm_roots(dependencies: Sequence[Dependency]) -> list[Root]:
     roots = []
     for dep in dependencies:
-        if dep.ecosystem is not Ecosystem.NPM or dep.origin not in NPM_ORIGINS:
+        if dep.ecosystem is not Ecosystem.NPM or dep.named_in not in NPM_ORIGINS:
             continue
         if dep.url is not None or not dep.direct:
             continue
@@ -101,7 +101,9 @@ def expand(
         {
             d.location.path
             for d in sources.dependencies
-            if d.origin is not Origin.LOCKFILE and d.origin is not Origin.IMPORT and is_locked(d)
+            if d.named_in is not NamedIn.LOCKFILE
+            and d.named_in is not NamedIn.IMPORT
+            and is_locked(d)
         }
     )
     dependencies = [d for d in sources.dependencies if not is_locked(d)]
@@ -167,7 +169,7 @@ def locked_directories(dependencies: Sequence[Dependency]) -> set[tuple[Ecosyste
     return {
         (d.ecosystem, _directory(d.location.path))
         for d in dependencies
-        if d.origin is Origin.LOCKFILE
+        if d.named_in is NamedIn.LOCKFILE
     }
 
 
@@ -182,7 +184,7 @@ def as_dependency(package: Resolved, ecosystem: Ecosystem) -> Dependency:
         name=package.name,
         location=package.location or Location("<resolution>"),
         normalized=package.normalized,
-        origin=Origin.RESOLVED,
+        named_in=NamedIn.RESOLVED,
         specifier=f"=={version}" if version and ecosystem is Ecosystem.PYPI else (version or ""),
         version=version,
         detail=detail,

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from depguard import findings as F
 from depguard import import_names
-from depguard.model import Ecosystem, Evidence, Finding, LookupStatus, Origin, Severity, Tier
+from depguard.model import Ecosystem, Evidence, Finding, LookupStatus, NamedIn, Severity, Tier
 from depguard.names import normalize
 from depguard.popularity import snapshot
 from depguard.sanitize import clean
@@ -50,7 +50,7 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     package = evidence.package
     if package.ecosystem is not Ecosystem.PYPI or not package.from_index:
         return
-    if all(d.origin is Origin.IMPORT for d in package.dependencies):
+    if all(d.named_in is NamedIn.IMPORT for d in package.dependencies):
         return  # named by the code scan, which already mapped the import through this map
     ratio_needed = context.thresholds.popularity_ratio
     for match in import_names.spelled_like(package.normalized):

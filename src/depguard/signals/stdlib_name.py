@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from depguard import findings as F
 from depguard.maturity import is_popular
-from depguard.model import Ecosystem, Evidence, Finding, Origin
+from depguard.model import Ecosystem, Evidence, Finding, NamedIn
 from depguard.names import normalize
 from depguard.sanitize import clean
 from depguard.signals import Context
@@ -73,7 +73,7 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     module = _names(package.ecosystem).get(package.normalized)
     if module is None or is_popular(evidence):
         return
-    if all(dep.origin is Origin.IMPORT for dep in package.dependencies):
+    if all(dep.named_in is NamedIn.IMPORT for dep in package.dependencies):
         return  # an import of the module itself is not a dependency
     yield F.STDLIB_NAME.make(
         f"`{clean(module, 60)}` is part of {RUNTIME[package.ecosystem]}: remove it from the "

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from depguard import findings as F
-from depguard.model import Evidence, Finding, LookupStatus, Origin, Severity, Tier
+from depguard.model import Evidence, Finding, LookupStatus, NamedIn, Severity, Tier
 from depguard.sanitize import clean
 from depguard.signals import Context
 
 
 def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     package = evidence.package
-    imports = [d for d in package.dependencies if d.origin is Origin.IMPORT]
+    imports = [d for d in package.dependencies if d.named_in is NamedIn.IMPORT]
     if not imports or len(imports) != len(package.dependencies):
         return  # declared somewhere (or not imported at all)
     first = imports[0]
@@ -20,10 +20,10 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
     provider = clean(package.name, 80)
     where = clean(str(first.location), 120)
     more = f" (+{len(imports) - 1} more)" if len(imports) > 1 else ""
-    if first.alias and first.alias != package.name:
+    if first.imported_as and first.imported_as != package.name:
         message = (
-            f"imported as {clean(first.alias, 60)} at {where}{more} but declared in no manifest; "
-            f"the module is provided by {provider}"
+            f"imported as {clean(first.imported_as, 60)} at {where}{more} but declared in no "
+            f"manifest; the module is provided by {provider}"
         )
     else:
         message = f"imported at {where}{more} but declared in no manifest"
@@ -39,7 +39,7 @@ def check(evidence: Evidence, context: Context) -> Iterator[Finding]:
         severity=Severity.LOW if established else None,
         tier=Tier.MINIMAL if established else Tier.NORMAL,
         provided_by=package.name,
-        import_name=first.alias or first.name,
+        import_name=first.imported_as or first.name,
         statement=statement,
         guarded=all(d.guarded for d in imports),
         established=established,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.model import Dependency, Ecosystem, Location, NamedIn, UrlKind
 from depguard.names import is_valid, normalize
 from depguard.sources import SourceResult
 
@@ -28,20 +28,20 @@ _EXACT_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")
 
 
 def parse(
-    arguments: list[str], ecosystem: Ecosystem, *, origin: Origin = Origin.COMMAND_LINE
+    arguments: list[str], ecosystem: Ecosystem, *, named_in: NamedIn = NamedIn.COMMAND_LINE
 ) -> SourceResult:
     """Every argument as a dependency; a bad one is an input error (never dropped)."""
     result = SourceResult()
     for argument in arguments:
         if ecosystem is Ecosystem.PYPI:
-            result.extend(pypi_argument(argument, origin=origin))
+            result.extend(pypi_argument(argument, named_in=named_in))
         else:
-            result.extend(npm_argument(argument, origin=origin))
+            result.extend(npm_argument(argument, named_in=named_in))
     return result
 
 
 def pypi_argument(
-    argument: str, *, editable: bool = False, origin: Origin = Origin.COMMAND_LINE
+    argument: str, *, editable: bool = False, named_in: NamedIn = NamedIn.COMMAND_LINE
 ) -> SourceResult:
 
     result = SourceResult()
@@ -55,7 +55,7 @@ def pypi_argument(
 
         from depguard.sources.pyproject import pep508_dependency
 
-        made = pep508_dependency(text, location, origin)
+        made = pep508_dependency(text, location, named_in)
         if isinstance(made, str):
             result.error(LABEL, None, f"{text!r} is not a valid requirement: {made}", text)
         else:
@@ -69,7 +69,7 @@ def pypi_argument(
             name=name,
             normalized=normalize(Ecosystem.PYPI, name) if egg else f"url:{text}",
             location=location,
-            origin=origin,
+            named_in=named_in,
             url=text,
             url_kind=_url_kind(text),
             editable=editable,
@@ -79,7 +79,7 @@ def pypi_argument(
     return result
 
 
-def npm_argument(argument: str, *, origin: Origin = Origin.COMMAND_LINE) -> SourceResult:
+def npm_argument(argument: str, *, named_in: NamedIn = NamedIn.COMMAND_LINE) -> SourceResult:
     result = SourceResult()
     text = argument.strip()
     location = Location(LABEL)
@@ -103,7 +103,7 @@ def npm_argument(argument: str, *, origin: Origin = Origin.COMMAND_LINE) -> Sour
                 name=text,
                 normalized=f"url:{text}",
                 location=location,
-                origin=origin,
+                named_in=named_in,
                 url=text,
                 url_kind=kind,
                 detail=text,
@@ -124,10 +124,10 @@ def npm_argument(argument: str, *, origin: Origin = Origin.COMMAND_LINE) -> Sour
             name=name,
             normalized=normalize(Ecosystem.NPM, name),
             location=location,
-            origin=origin,
+            named_in=named_in,
             specifier=spec,
             version=spec.removeprefix("v") if _EXACT_SEMVER.match(spec) else None,
-            alias=alias,
+            installed_as=alias,
             detail=text,
         )
     )

@@ -10,7 +10,7 @@ Each top-level module an import names is, in this order:
    manifest of the run declares wins; otherwise the map's first (most downloaded) provider,
    then the installed one, then the guess.
 
-The result is one ``Dependency`` per import (origin ``import``), named for the distribution,
+The result is one ``Dependency`` per import (named in an ``import``), named for the distribution,
 with the import name as ``alias``, so it groups with the manifests' declaration of the same
 distribution; an import nothing declares becomes ``undeclared-import``.
 """
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from depguard.model import Dependency, Ecosystem, Location, Origin
+from depguard.model import Dependency, Ecosystem, Location, NamedIn
 from depguard.names import normalize
 from depguard.sources.python_code import FileImports
 from depguard.sources.python_imports import ImportRef
@@ -115,8 +115,8 @@ def resolve(
                     name=resolution.distribution,
                     normalized=normalized,
                     location=Location(scan.path, ref.line),
-                    origin=Origin.IMPORT,
-                    alias=alias,
+                    named_in=NamedIn.IMPORT,
+                    imported_as=alias,
                     detail=ref.statement,
                     guarded=ref.guarded,
                     group=resolution.provider_source,

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from depguard.model import Dependency, Ecosystem, Location, Origin
+from depguard.model import Dependency, Ecosystem, Location, NamedIn
 from depguard.names import is_valid
 from depguard.sources import SourceResult
 from depguard.sources.fixture_trees import is_secondary
@@ -384,8 +384,8 @@ def dependencies(
             name=name,
             normalized=name,
             location=Location(display, site.line, site.column),
-            origin=Origin.IMPORT,
-            alias=site.specifier if site.specifier != name else None,
+            named_in=NamedIn.IMPORT,
+            imported_as=site.specifier if site.specifier != name else None,
             detail=site.statement,
             secondary=secondary,
         )

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from depguard.errors import ManifestError
-from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.model import Dependency, Ecosystem, Location, NamedIn, UrlKind
 from depguard.names import is_valid, normalize
 from depguard.sources import SourceResult, graph
 from depguard.sources.reading import LOCKFILE_LIMIT, read_into
@@ -148,7 +148,7 @@ def python_entry(
         name=name,
         normalized=normalize(Ecosystem.PYPI, name),
         location=location,
-        origin=Origin.LOCKFILE,
+        named_in=NamedIn.LOCKFILE,
         specifier=f"=={version}" if version and url is None else "",
         version=version or None,
         marker=marker,
@@ -268,11 +268,11 @@ def npm_entry(
         name=name,
         normalized=name,
         location=location,
-        origin=Origin.LOCKFILE,
+        named_in=NamedIn.LOCKFILE,
         specifier=(exact or "") if kind is None else "",
         version=exact,
         group=group,
-        alias=alias if alias and alias != name else None,
+        installed_as=alias if alias and alias != name else None,
         resolved=source if kind is None else None,
         url=source if kind is not None else None,
         url_kind=kind,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from depguard.errors import ManifestError
-from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.model import Dependency, Ecosystem, Location, NamedIn, UrlKind
 from depguard.names import is_valid
 from depguard.sources import SourceResult, display_path, npm_spec
 from depguard.sources import json_lines as jl
@@ -142,7 +142,9 @@ class _Reader:
         except npm_spec.SpecError as exc:
             self.result.error(self.display, line, f"{name}: {exc}", str(raw)[:200])
             return
-        found = dependency(name, spec, Location(self.display, line), Origin.NPM, group, self.local)
+        found = dependency(
+            name, spec, Location(self.display, line), NamedIn.PACKAGE_JSON, group, self.local
+        )
         if via_catalog is not None:
             found = replace(found, detail=f'"{name}": "{via_catalog}" is "{spec.raw.strip()}"')
         self.result.dependencies.append(found)
@@ -234,7 +236,7 @@ def dependency(
     name: str,
     spec: npm_spec.Spec,
     location: Location,
-    origin: Origin,
+    named_in: NamedIn,
     group: str | None,
     local: frozenset[str] = frozenset(),
 ) -> Dependency:
@@ -242,14 +244,14 @@ def dependency(
     common: dict[str, Any] = {
         "ecosystem": Ecosystem.NPM,
         "location": location,
-        "origin": origin,
+        "named_in": named_in,
         "group": group,
     }
     if spec.kind is npm_spec.SpecKind.ALIAS and spec.target:
         return Dependency(
             name=spec.target,
             normalized=spec.target,
-            alias=name,
+            installed_as=name,
             specifier=spec.range,
             version=spec.exact_version,
             detail=f'"{name}": "{spec.raw.strip()}"',

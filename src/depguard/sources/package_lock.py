@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from depguard import npm_semver
 from depguard.errors import ManifestError
-from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.model import Dependency, Ecosystem, Location, NamedIn, UrlKind
 from depguard.names import is_valid
 from depguard.sources import SourceResult, graph, npm_spec
 from depguard.sources import json_lines as jl
@@ -209,11 +209,11 @@ class _Reader:
                 name=name,
                 normalized=name,
                 location=location,
-                origin=Origin.LOCKFILE,
+                named_in=NamedIn.LOCKFILE,
                 specifier=version or "",
                 version=version if version and npm_semver.exact_version(version) else None,
                 group=group,
-                alias=alias,
+                installed_as=alias,
                 detail=key,
                 resolved=resolved,
             )
@@ -236,7 +236,7 @@ class _Reader:
                 name=name,
                 normalized=name,
                 location=location,
-                origin=Origin.LOCKFILE,
+                named_in=NamedIn.LOCKFILE,
                 url=url,
                 url_kind=kind,
                 group=group,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.model import Dependency, Ecosystem, Location, NamedIn, UrlKind
 from depguard.names import normalize
 from depguard.sources import SourceResult
 from depguard.sources.reading import read_into
@@ -61,12 +61,16 @@ def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -
     project = _table(document.get("project"))
     if project is not None:
         reader.pep508_list(
-            project.get("dependencies"), ("project",), "dependencies", Origin.PROJECT, None
+            project.get("dependencies"), ("project",), "dependencies", NamedIn.PROJECT, None
         )
         extras = _table(project.get("optional-dependencies"))
         for extra, items in (extras or {}).items():
             reader.pep508_list(
-                items, ("project", "optional-dependencies"), str(extra), Origin.OPTIONAL, str(extra)
+                items,
+                ("project", "optional-dependencies"),
+                str(extra),
+                NamedIn.OPTIONAL,
+                str(extra),
             )
         dynamic = project.get("dynamic")
         if (
@@ -82,7 +86,9 @@ def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -
 
     build = _table(document.get("build-system"))
     if build is not None:
-        reader.pep508_list(build.get("requires"), ("build-system",), "requires", Origin.BUILD, None)
+        reader.pep508_list(
+            build.get("requires"), ("build-system",), "requires", NamedIn.BUILD, None
+        )
 
     tool = _table(document.get("tool")) or {}
     poetry = _table(tool.get("poetry"))
@@ -102,7 +108,7 @@ def parse_text(text: str, display: str, base_dir: Path, policy: IncludePolicy) -
     uv = _table(tool.get("uv"))
     if uv is not None:
         reader.pep508_list(
-            uv.get("dev-dependencies"), ("tool", "uv"), "dev-dependencies", Origin.GROUP, "dev"
+            uv.get("dev-dependencies"), ("tool", "uv"), "dev-dependencies", NamedIn.GROUP, "dev"
         )
         sources = _table(uv.get("sources"))
         if sources:
@@ -151,7 +157,7 @@ class _Reader:
         items: object,
         table: tuple[str, ...],
         key: str,
-        origin: Origin,
+        named_in: NamedIn,
         group: str | None,
     ) -> None:
         if items is None:
@@ -164,7 +170,7 @@ class _Reader:
             return
         cursor = key_line
         for item in items:
-            if isinstance(item, Mapping) and origin is Origin.GROUP:
+            if isinstance(item, Mapping) and named_in is NamedIn.GROUP:
                 continue  # include-group entries, resolved by dependency_groups
             if not isinstance(item, str):
                 self.result.error(
@@ -175,14 +181,14 @@ class _Reader:
                 continue
             line = self.lines.value_line(item, cursor)
             cursor = line or cursor
-            dep = self.pep508(item, line, origin, group)
+            dep = self.pep508(item, line, named_in, group)
             if dep is not None:
                 self.result.dependencies.append(dep)
 
     def pep508(
-        self, text: str, line: int | None, origin: Origin, group: str | None
+        self, text: str, line: int | None, named_in: NamedIn, group: str | None
     ) -> Dependency | None:
-        made = pep508_dependency(text, Location(self.display, line), origin, group)
+        made = pep508_dependency(text, Location(self.display, line), named_in, group)
         if isinstance(made, str):
             self.result.error(self.display, line, f"invalid requirement {text!r}: {made}", text)
             return None
@@ -191,7 +197,7 @@ class _Reader:
     def dependency_groups(self, groups: Mapping[str, Any]) -> None:
         normalized = {normalize(Ecosystem.PYPI, str(name)): name for name in groups}
         for name, items in groups.items():
-            self.pep508_list(items, ("dependency-groups",), str(name), Origin.GROUP, str(name))
+            self.pep508_list(items, ("dependency-groups",), str(name), NamedIn.GROUP, str(name))
             if not isinstance(items, list):
                 continue
             for item in items:
@@ -291,7 +297,7 @@ class _Reader:
             name=name,
             normalized=normalize(Ecosystem.PYPI, name),
             location=location,
-            origin=Origin.POETRY,
+            named_in=NamedIn.POETRY,
             specifier=" || ".join(v for v in versions if v),
             extras=tuple(sorted(extras)),
             url=url,
@@ -335,7 +341,7 @@ class _Reader:
 
 
 def pep508_dependency(
-    text: str, location: Location, origin: Origin, group: str | None = None
+    text: str, location: Location, named_in: NamedIn, group: str | None = None
 ) -> Dependency | str:
     """One PEP 508 requirement as a dependency, or why it is not one."""
     try:
@@ -347,7 +353,7 @@ def pep508_dependency(
         "name": req.name,
         "normalized": normalize(Ecosystem.PYPI, req.name),
         "location": location,
-        "origin": origin,
+        "named_in": named_in,
         "extras": tuple(sorted(req.extras)),
         "marker": str(req.marker) if req.marker else None,
         "group": group,

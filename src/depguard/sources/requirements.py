@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from depguard.model import Dependency, Ecosystem, Location, Origin, UrlKind
+from depguard.model import Dependency, Ecosystem, Location, NamedIn, UrlKind
 from depguard.names import normalize
 from depguard.sources import SourceResult, display_path
 from depguard.sources.indexes import requirement_option
@@ -74,17 +74,17 @@ def parse_text(
     """Parse requirements text; ``display`` is the name used in locations and errors."""
     result = SourceResult()
     text = _blank_overlong_lines(text, display, result)
-    origin = Origin.CONSTRAINT if constraint else Origin.REQUIREMENT
+    named_in = NamedIn.CONSTRAINT if constraint else NamedIn.REQUIREMENT
     text, plain = _take_plain_lines(text)
     for number, requirement in plain:
-        result.dependencies.append(_plain_dependency(requirement, display, number, origin))
+        result.dependencies.append(_plain_dependency(requirement, display, number, named_in))
     parsed = _run_parser(text) if text.strip() else None
     if parsed is None:
         result.dependencies.sort(key=lambda d: d.location.line or 0)
         return result
 
     for req in parsed.requirements:
-        dep = _dependency(req, display, origin)
+        dep = _dependency(req, display, named_in)
         if dep is not None:
             result.dependencies.append(dep)
         else:
@@ -147,13 +147,13 @@ def _take_plain_lines(text: str) -> tuple[str, list[tuple[int, Requirement]]]:
     return "\n".join(lines), plain
 
 
-def _plain_dependency(req: Requirement, display: str, line: int, origin: Origin) -> Dependency:
+def _plain_dependency(req: Requirement, display: str, line: int, named_in: NamedIn) -> Dependency:
     return Dependency(
         ecosystem=Ecosystem.PYPI,
         name=req.name,
         normalized=normalize(Ecosystem.PYPI, req.name),
         location=Location(display, line),
-        origin=origin,
+        named_in=named_in,
         specifier=str(req.specifier),
         extras=tuple(sorted(req.extras)),
         marker=str(req.marker) if req.marker else None,
@@ -212,7 +212,7 @@ def _follow(
     return parse_file(target_path, shown, policy, constraint=constraint, depth=depth)
 
 
-def _dependency(req: Any, display: str, origin: Origin) -> Dependency | None:
+def _dependency(req: Any, display: str, named_in: NamedIn) -> Dependency | None:
     location = Location(display, req.line_number)
     extras = tuple(sorted(req.extras or ()))
     marker = str(req.marker) if req.marker else None
@@ -232,7 +232,7 @@ def _dependency(req: Any, display: str, origin: Origin) -> Dependency | None:
             name=name,
             normalized=normalized,
             location=location,
-            origin=origin,
+            named_in=named_in,
             extras=extras,
             marker=marker,
             url=url,
@@ -246,7 +246,7 @@ def _dependency(req: Any, display: str, origin: Origin) -> Dependency | None:
         name=req.name,
         normalized=normalize(Ecosystem.PYPI, req.name),
         location=location,
-        origin=origin,
+        named_in=named_in,
         specifier=str(req.specifier or ""),
         extras=extras,
         marker=marker,

@@ -16,7 +16,7 @@ import ast
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from depguard.model import Location, Origin
+from depguard.model import Location, NamedIn
 from depguard.sources import SourceResult
 from depguard.sources.reading import read_into
 
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from depguard.sources.context import ReadContext
 
 REQUIRES = {
-    "install_requires": (Origin.PROJECT, None),
-    "setup_requires": (Origin.BUILD, None),
-    "tests_require": (Origin.OPTIONAL, "tests"),
+    "install_requires": (NamedIn.PROJECT, None),
+    "setup_requires": (NamedIn.BUILD, None),
+    "tests_require": (NamedIn.OPTIONAL, "tests"),
 }
 EXTRAS = "extras_require"
 
@@ -42,14 +42,14 @@ def read(path: Path, display: str, context: ReadContext) -> SourceResult:
 
 
 def _add(
-    result: SourceResult, text: str, display: str, line: int, origin: Origin, group: str | None
+    result: SourceResult, text: str, display: str, line: int, named_in: NamedIn, group: str | None
 ) -> None:
     from depguard.sources.pyproject import pep508_dependency
 
     text = text.split(" #", 1)[0].strip()
     if not text or text.startswith("#"):
         return
-    found = pep508_dependency(text, Location(display, line), origin, group)
+    found = pep508_dependency(text, Location(display, line), named_in, group)
     if isinstance(found, str):
         result.error(display, line, f"invalid requirement {text!r}: {found}", text)
     else:
@@ -84,13 +84,13 @@ def parse_setup_cfg(text: str, display: str) -> SourceResult:
     return result
 
 
-def _cfg_target(section: str, key: str | None) -> tuple[Origin, str | None] | None:
+def _cfg_target(section: str, key: str | None) -> tuple[NamedIn, str | None] | None:
     if key is None:
         return None
     if section == "options" and key in REQUIRES:
         return REQUIRES[key]
     if section == "options.extras_require":
-        return Origin.OPTIONAL, key
+        return NamedIn.OPTIONAL, key
     return None
 
 
@@ -119,8 +119,8 @@ def parse_setup_py(text: str, display: str) -> SourceResult:
             if isinstance(value, ast.Name) and value.id in literals:
                 value = literals[value.id]
             if name in REQUIRES:
-                origin, group = REQUIRES[name]
-                if not _strings(value, result, display, origin, group):
+                named_in, group = REQUIRES[name]
+                if not _strings(value, result, display, named_in, group):
                     computed.append(name)
             elif name == EXTRAS:
                 if not isinstance(value, ast.Dict):
@@ -134,7 +134,7 @@ def parse_setup_py(text: str, display: str) -> SourceResult:
                         key_node.value, str
                     ):
                         computed.append(name)
-                    elif not _strings(items, result, display, Origin.OPTIONAL, key_node.value):
+                    elif not _strings(items, result, display, NamedIn.OPTIONAL, key_node.value):
                         computed.append(f"{name}[{key_node.value!r}]")
     if computed:
         shown = ", ".join(dict.fromkeys(computed))
@@ -169,19 +169,19 @@ def _module_literals(tree: ast.Module) -> dict[str, ast.expr]:
 
 
 def _strings(
-    node: ast.expr, result: SourceResult, display: str, origin: Origin, group: str | None
+    node: ast.expr, result: SourceResult, display: str, named_in: NamedIn, group: str | None
 ) -> bool:
     """Add each string of a literal list/tuple (or one string); False when not literal."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         for offset, line in enumerate(node.value.splitlines()):
-            _add(result, line, display, node.lineno + offset, origin, group)
+            _add(result, line, display, node.lineno + offset, named_in, group)
         return True
     if not isinstance(node, (ast.List, ast.Tuple)):
         return False
     literal = True
     for item in node.elts:
         if isinstance(item, ast.Constant) and isinstance(item.value, str):
-            _add(result, item.value, display, item.lineno, origin, group)
+            _add(result, item.value, display, item.lineno, named_in, group)
         else:
             literal = False
     return literal
