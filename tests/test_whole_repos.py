@@ -252,6 +252,16 @@ def test_imports_only_in_tests_and_docs_are_one_level_lower(depguard, workdir: P
     assert [f["severity"] for f in inner["findings"] if f["id"] == "not-found"] == ["low"]
 
 
+def test_test_folders_are_read_inside_the_checked_tree(depguard, workdir: Path) -> None:
+    """Folders above the checked directory say nothing about its files: ``check examples/app``
+    judges the app as shipped code, while ``check .`` sees it as example code."""
+    write(workdir / "examples" / "app" / "app.py", "import made_up_app_helper_zzq\n")
+    named = packages(depguard("check", "examples/app", "--format", "json"))
+    assert named["made-up-app-helper-zzq"]["verdict"] == "block"
+    whole = packages(depguard("check", ".", "--format", "json"))
+    assert whole["made-up-app-helper-zzq"]["verdict"] == "warn"
+
+
 # -- 1. newer Python syntax than the running Python's parser knows -------------------------------
 NEWER_SYNTAX = """\
 import sys

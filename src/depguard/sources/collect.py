@@ -42,6 +42,7 @@ def collect(
     result = SourceResult()
     code_files: list[Path] = []
     trees: list[tuple[Path, list[Path]]] = []  # where local modules are looked for
+    walked: dict[Path, Path] = {}  # code files found by a directory walk, and that directory
     for raw in paths:
         if raw == "-":
             if stdin is None:
@@ -62,6 +63,7 @@ def collect(
                     found_code.append(found.path)
             code_files.extend(found_code)
             trees.append((path, found_code))
+            walked.update(dict.fromkeys(found_code, path))
             notice = fixture_trees.describe(skipped)
             if notice:
                 result.notices.append(notice if raw == "." else f"{raw}: {notice}")
@@ -82,7 +84,7 @@ def collect(
         else:
             raise UsageError(f"no such file or directory: {raw}")
     if code_files:
-        result.extend(_read_code(code_files, result, trees, context))
+        result.extend(_read_code(code_files, result, trees, walked, context))
     return result
 
 
@@ -90,6 +92,7 @@ def _read_code(
     files: list[Path],
     manifests: SourceResult,
     trees: list[tuple[Path, list[Path]]],
+    walked: dict[Path, Path],
     context: ReadContext,
 ) -> SourceResult:
     from depguard import import_names, stdlib
@@ -116,6 +119,7 @@ def _read_code(
             declared=declared,
             local=frozenset(local),
             stdlib=stdlib.modules(context.python_version) | stdlib.python2_only(),
+            inside={display_path(p): fixture_trees.inside_tree(p, walked[p]) for p in walked},
         )
     )
     return result

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,15 @@ def is_prose(parts: Sequence[str], name: str) -> bool:
     if not any(part in DOCUMENTATION_DIRS for part in parts):
         return False
     return any(fnmatch.fnmatchcase(name.lower(), glob) for glob in PROSE_NAMES)
+
+
+def inside_tree(path: Path, tree: Path) -> str:
+    """``path`` relative to the checked tree, ``/``-separated (folders above it say nothing
+    about the file: a checkout under ``~/test/`` is not test code)."""
+    file, top = os.path.abspath(path), os.path.abspath(tree)  # noqa: PTH100 - lexical
+    if not file.startswith(top.rstrip(os.sep) + os.sep):
+        return path.name
+    return Path(file[len(top.rstrip(os.sep)) + 1 :]).as_posix()
 
 
 def is_secondary(path: str) -> bool:

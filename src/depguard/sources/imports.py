@@ -82,9 +82,13 @@ def resolve(
     declared: Iterable[str],
     local: frozenset[str],
     stdlib: frozenset[str],
+    inside: Mapping[str, str] | None = None,
 ) -> list[Dependency]:
     """Dependencies for the third-party imports in ``scans``. An import under
-    ``if sys.version_info >= (3, N)`` is standard library when Python 3.N or later has it."""
+    ``if sys.version_info >= (3, N)`` is standard library when Python 3.N or later has it.
+    ``inside`` maps the path of a file found by walking a directory to its path inside that
+    directory: whether it is test, documentation or example code is read from there (the
+    folders above the checked tree say nothing about the file)."""
     from depguard import stdlib as stdlib_lists
     from depguard.sources.fixture_trees import is_secondary
 
@@ -92,7 +96,7 @@ def resolve(
     out: list[Dependency] = []
     resolved: dict[tuple[str, tuple[str, ...]], tuple[Resolution, str | None, str]] = {}
     for scan in scans:
-        secondary = is_secondary(scan.path)
+        secondary = is_secondary((inside or {}).get(scan.path, scan.path))
         for ref in scan.refs:
             top = ref.top
             if top in stdlib or top in local or top in NOT_DISTRIBUTIONS or top.startswith("__"):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING
 from depguard.model import Dependency, Ecosystem, Location, NamedIn
 from depguard.names import is_valid
 from depguard.sources import SourceResult
-from depguard.sources.fixture_trees import is_secondary
+from depguard.sources.fixture_trees import inside_tree, is_secondary
 from depguard.sources.js_frameworks import Generated
 from depguard.sources.npm_project import NpmProjects, PathAliases
 from depguard.sources.reading import read_into
@@ -313,19 +312,10 @@ def parse_file(path: Path, display: str, projects: NpmProjects, root: Path | Non
             generated=projects.generated(tree),
             declared=projects.declared_names(tree),
             typescript=path.name.lower().endswith(TYPESCRIPT_SUFFIXES),
-            secondary=is_secondary(_inside_tree(path, tree)),
+            secondary=is_secondary(inside_tree(path, tree)),
         )
     )
     return result
-
-
-def _inside_tree(path: Path, tree: Path) -> str:
-    """``path`` relative to the checked tree, ``/``-separated (folders above it say nothing
-    about the file: a checkout under ``~/test/`` is not test code)."""
-    file, top = os.path.abspath(path), os.path.abspath(tree)  # noqa: PTH100 - lexical
-    if not file.startswith(top.rstrip(os.sep) + os.sep):
-        return path.name
-    return Path(file[len(top.rstrip(os.sep)) + 1 :]).as_posix()
 
 
 TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
