@@ -133,3 +133,18 @@ def depguard(
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def live(depguard: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """``depguard`` against the real registries (``pytest -m live``): the loopback endpoints
+    taken out of the environment, a cache of the test's own."""
+    for key in (
+        "DEPGUARD_INDEX_URL",
+        "DEPGUARD_PYPISTATS_URL",
+        "DEPGUARD_NPM_REGISTRY",
+        "DEPGUARD_NPM_DOWNLOADS_URL",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "live-cache"))
+    return depguard

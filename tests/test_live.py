@@ -11,19 +11,6 @@ from support import write
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture
-def live(depguard, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    for key in (
-        "DEPGUARD_INDEX_URL",
-        "DEPGUARD_PYPISTATS_URL",
-        "DEPGUARD_NPM_REGISTRY",
-        "DEPGUARD_NPM_DOWNLOADS_URL",
-    ):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "live-cache"))
-    return depguard
-
-
 def test_real_packages_exist_with_metadata(live, workdir: Path) -> None:
     write(workdir / "requirements.txt", "requests\nflask>=3\nsix==1.16.0\n")
     result = live("check", "-f", "json")

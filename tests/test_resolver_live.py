@@ -20,19 +20,6 @@ from depguard import endpoints
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture
-def live(depguard, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    for key in (
-        "DEPGUARD_INDEX_URL",
-        "DEPGUARD_PYPISTATS_URL",
-        "DEPGUARD_NPM_REGISTRY",
-        "DEPGUARD_NPM_DOWNLOADS_URL",
-    ):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("DEPGUARD_CACHE_DIR", str(tmp_path / "live-cache"))
-    return depguard
-
-
 def pip_would_install(requirement: str, tmp_path: Path) -> set[tuple[str, str]]:
     report = tmp_path / "pip-report.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}

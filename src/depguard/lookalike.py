@@ -512,18 +512,9 @@ class Index:
         return found
 
     # -- persistence -----------------------------------------------------------------------
-    _STATE = (
-        "alias_text",
-        "alias_target",
-        "alias_core",
-        "orders",
-        "singulars",
-        "reordered",
-        "bare",
-        "short",
-        "scrambled",
-        "undoubled",
-    )
+    TABLES = ("orders", "singulars", "reordered", "bare", "short", "scrambled", "undoubled")
+    """The index's lookup tables (each a list of target numbers), as kept between runs."""
+    _STATE = ("alias_text", "alias_target", "alias_core", *TABLES)
     _MULTIMAPS = ("exact", "folded", "near")
 
     def state(self) -> dict[str, Any]:

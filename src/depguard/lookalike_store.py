@@ -100,15 +100,7 @@ def _fits(state: Any, targets: int) -> bool:
             return False
         if not isinstance(more, dict) or not all(_ints(v, aliases) for v in more.values()):
             return False
-    for name in (
-        "orders",
-        "singulars",
-        "reordered",
-        "bare",
-        "short",
-        "scrambled",
-        "undoubled",
-    ):
+    for name in Index.TABLES:
         table = state.get(name)
         if not isinstance(table, dict) or not all(_ints(v, targets) for v in table.values()):
             return False
